@@ -1,0 +1,244 @@
+package lws
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"go.uber.org/goleak"
+)
+
+// noLeaks checks, after the context is destroyed, that no goroutine the
+// test started is left. Register it before startContext so it runs last.
+func noLeaks(t *testing.T) {
+	t.Helper()
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+}
+
+// closeRecorder is a protocol that reports its CLOSED callbacks.
+func closeRecorder(closed chan<- struct{}) *Protocol {
+	return &Protocol{Name: "rec", Callback: func(c *Conn, reason Reason, pss any, in []byte) error {
+		if reason == ReasonClosed {
+			closed <- struct{}{}
+		}
+		return nil
+	}}
+}
+
+// rawUpgrade opens a TCP connection and completes a ws handshake by hand.
+func rawUpgrade(t *testing.T, addr, protocol string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: %s\r\n\r\n", protocol)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("handshake status %d", resp.StatusCode)
+	}
+	return conn, br
+}
+
+// clientFrame builds a masked client frame.
+func clientFrame(fin bool, opcode byte, payload []byte, claimedLen int) []byte {
+	b0 := opcode
+	if fin {
+		b0 |= 0x80
+	}
+	f := []byte{b0}
+	switch {
+	case claimedLen < 126:
+		f = append(f, 0x80|byte(claimedLen))
+	case claimedLen < 65536:
+		f = append(f, 0x80|126, byte(claimedLen>>8), byte(claimedLen))
+	default:
+		f = append(f, 0x80|127)
+		f = binary.BigEndian.AppendUint64(f, uint64(claimedLen))
+	}
+	mask := []byte{1, 2, 3, 4}
+	f = append(f, mask...)
+	for i, c := range payload {
+		f = append(f, c^mask[i%4])
+	}
+	return f
+}
+
+func waitClosed(t *testing.T, closed <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: no CLOSED callback", what)
+	}
+}
+
+func TestMalformedUpgrades(t *testing.T) {
+	noLeaks(t)
+	closed := make(chan struct{}, 4)
+	c := startContext(t, ContextInfo{VhostInfo: VhostInfo{Protocols: []*Protocol{closeRecorder(closed)}}})
+	addr := c.Vhosts()[0].Addr()
+	for name, req := range map[string]string{
+		"no key":          "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n",
+		"bad version":     "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n",
+		"POST upgrade":    "POST / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n",
+		"unknown proto":   "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: nope\r\n\r\n",
+		"garbage request": "\x16\x03\x01 hello\r\n\r\n",
+	} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+		_, _ = io.WriteString(conn, req)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		resp.Body.Close()
+		conn.Close()
+		if resp.StatusCode < 400 || resp.StatusCode >= 500 {
+			t.Errorf("%s: status %d, want 4xx", name, resp.StatusCode)
+		}
+	}
+	select {
+	case <-closed:
+		t.Fatal("a malformed upgrade reached the protocol")
+	default:
+	}
+}
+
+func TestOversizedMessageCloses1009(t *testing.T) {
+	noLeaks(t)
+	closed := make(chan struct{}, 1)
+	info := VhostInfo{Protocols: []*Protocol{closeRecorder(closed)}, MaxMessageSize: 1024}
+	c := startContext(t, ContextInfo{VhostInfo: info})
+	ws := dialWS(t, "ws://"+c.Vhosts()[0].Addr()+"/", "rec")
+	_ = ws.WriteMessage(websocket.BinaryMessage, make([]byte, 4096))
+	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _, err := ws.ReadMessage()
+	if !websocket.IsCloseError(err, websocket.CloseMessageTooBig) {
+		t.Fatalf("got %v, want close 1009", err)
+	}
+	waitClosed(t, closed, "oversized")
+}
+
+func TestInvalidUTF8Closes1007(t *testing.T) {
+	noLeaks(t)
+	closed := make(chan struct{}, 1)
+	c := startContext(t, ContextInfo{VhostInfo: VhostInfo{Protocols: []*Protocol{closeRecorder(closed)}}})
+	ws := dialWS(t, "ws://"+c.Vhosts()[0].Addr()+"/", "rec")
+	_ = ws.WriteMessage(websocket.TextMessage, []byte{'o', 'k', 0xff, 0xfe})
+	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _, err := ws.ReadMessage()
+	if !websocket.IsCloseError(err, websocket.CloseInvalidFramePayloadData) {
+		t.Fatalf("got %v, want close 1007", err)
+	}
+	waitClosed(t, closed, "invalid utf-8")
+}
+
+// A rune split across fragments is valid; a truncated one at the end is not.
+func TestUTF8AcrossPieces(t *testing.T) {
+	euro := []byte("€") // 3 bytes
+	var u utf8Check
+	if !u.feed(euro[:1], false) || !u.feed(euro[1:2], false) || !u.feed(euro[2:], true) {
+		t.Fatal("split rune refused")
+	}
+	u = utf8Check{}
+	if u.feed(euro[:2], true) {
+		t.Fatal("truncated rune accepted at message end")
+	}
+	u = utf8Check{}
+	if u.feed([]byte{0xed, 0xa0, 0x80}, true) { // a UTF-16 surrogate
+		t.Fatal("surrogate accepted")
+	}
+}
+
+func TestPeerVanishesMidMessage(t *testing.T) {
+	noLeaks(t)
+	closed := make(chan struct{}, 1)
+	got := make(chan []byte, 4)
+	p := closeRecorder(closed)
+	inner := p.Callback
+	p.Callback = func(c *Conn, reason Reason, pss any, in []byte) error {
+		if reason == ReasonReceive {
+			got <- append([]byte(nil), in...)
+		}
+		return inner(c, reason, pss, in)
+	}
+	c := startContext(t, ContextInfo{VhostInfo: VhostInfo{Protocols: []*Protocol{p}}})
+	conn, _ := rawUpgrade(t, c.Vhosts()[0].Addr(), "rec")
+	// A frame announcing 1000 bytes, of which 10 arrive before the peer goes.
+	frame := clientFrame(true, websocket.BinaryMessage, []byte("0123456789"), 1000)
+	if _, err := conn.Write(frame); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	waitClosed(t, closed, "vanished peer")
+	select {
+	case b := <-got:
+		t.Fatalf("partial message delivered: %q", b)
+	default:
+	}
+}
+
+func TestStalledFrameTimesOut(t *testing.T) {
+	noLeaks(t)
+	closed := make(chan struct{}, 1)
+	info := VhostInfo{Protocols: []*Protocol{closeRecorder(closed)}, TimeoutSecs: 1}
+	c := startContext(t, ContextInfo{VhostInfo: info})
+	conn, br := rawUpgrade(t, c.Vhosts()[0].Addr(), "rec")
+	frame := clientFrame(true, websocket.TextMessage, []byte("abc"), 100)
+	_, _ = conn.Write(frame)
+	waitClosed(t, closed, "stalled frame")
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(br); err != nil && !errors.Is(err, io.EOF) && !strings.Contains(err.Error(), "reset") {
+		t.Fatalf("connection not closed: %v", err)
+	}
+}
+
+func TestSlowlorisHeadersCut(t *testing.T) {
+	noLeaks(t)
+	info := fileVhost(0)
+	info.TimeoutSecs = 1
+	c := startContext(t, ContextInfo{VhostInfo: info})
+	conn, err := net.Dial("tcp", c.Vhosts()[0].Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, _ = io.WriteString(conn, "GET / HTTP/1.1\r\nHost: localhost\r\n")
+	start := time.Now()
+	for time.Since(start) < 8*time.Second {
+		if _, err := io.WriteString(conn, "X-Slow: a\r\n"); err != nil {
+			return // the server hung up on the trickle
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+		var b [256]byte
+		if _, err := conn.Read(b[:]); err != nil && !isTimeout(err) {
+			return // closed (or answered with 408 and closed)
+		}
+	}
+	t.Fatal("server kept a header trickle open for 8 s with a 1 s timeout")
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -1,0 +1,7 @@
+module github.com/lws-go/lws-go/lws
+
+go 1.26
+
+require github.com/gorilla/websocket v1.5.3
+
+require go.uber.org/goleak v1.3.0 // indirect

@@ -1,0 +1,100 @@
+package lws
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// loop is the service loop's state: the mirror of lws's per-thread service
+// (struct lws_context_per_thread). Only the loop goroutine touches suls and
+// writable; queue is how other goroutines hand it work.
+type loop struct {
+	mu      sync.Mutex
+	queue   []func() // events posted by I/O goroutines, run in order
+	spare   []func()
+	stopped bool // no more events are accepted once teardown began
+
+	wake      chan struct{} // capacity 1: "there is something to do"
+	cancelled atomic.Bool   // a lws_cancel_service is pending
+
+	suls     sulHeap
+	writable []*Conn // connections that asked for a writeable callback
+}
+
+func (l *loop) init() {
+	l.wake = make(chan struct{}, 1)
+}
+
+// post queues fn to run on the loop goroutine. It is goroutine-safe and never
+// blocks; after teardown began it drops fn and reports false.
+func (l *loop) post(fn func()) bool {
+	l.mu.Lock()
+	if l.stopped {
+		l.mu.Unlock()
+		return false
+	}
+	l.queue = append(l.queue, fn)
+	l.mu.Unlock()
+	l.kick()
+	return true
+}
+
+// kick wakes the loop if it is waiting.
+func (l *loop) kick() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// takeQueue swaps out the queued events so they run without the lock held.
+func (l *loop) takeQueue() []func() {
+	l.mu.Lock()
+	q := l.queue
+	l.queue = l.spare[:0]
+	l.mu.Unlock()
+	return q
+}
+
+func (l *loop) giveBackQueue(q []func()) {
+	clear(q)
+	l.mu.Lock()
+	l.spare = q[:0]
+	l.mu.Unlock()
+}
+
+func (l *loop) idle() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.queue) == 0 && len(l.writable) == 0 && !l.cancelled.Load()
+}
+
+// serviceOnce is one turn of the loop (one lws_service call): queued events,
+// a pending cancel-service, due timers, then one pass over the connections
+// that asked to be told they are writeable. It returns how long the loop may
+// sleep before the next timer (hasTimer false: no timer armed).
+func (c *Context) serviceOnce() (sleep time.Duration, hasTimer bool) {
+	l := &c.loop
+	q := l.takeQueue()
+	for _, fn := range q {
+		fn()
+	}
+	l.giveBackQueue(q)
+
+	if l.cancelled.Swap(false) {
+		c.broadcastVhostReason(ReasonEventWaitCancelled)
+	}
+
+	sleep, hasTimer = l.suls.runDue(time.Now())
+
+	if len(l.writable) > 0 {
+		list := l.writable
+		l.writable = nil
+		for _, conn := range list {
+			conn.inWritableList = false
+			conn.serviceWriteable()
+		}
+	}
+	return sleep, hasTimer
+}

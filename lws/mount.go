@@ -1,0 +1,284 @@
+package lws
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MountOrigin says what serves a mount: the mirror of LWSMPRO_*, with lws's
+// values.
+type MountOrigin int
+
+// Mount origins, as LWSMPRO_* in lws.
+const (
+	OriginHTTP       MountOrigin = 0 // LWSMPRO_HTTP: reverse proxy to http://Origin
+	OriginHTTPS      MountOrigin = 1 // LWSMPRO_HTTPS: reverse proxy to https://Origin
+	OriginFile       MountOrigin = 2 // LWSMPRO_FILE: files from a directory or an fs.FS
+	OriginCGI        MountOrigin = 3 // LWSMPRO_CGI: not supported yet
+	OriginRedirHTTP  MountOrigin = 4 // LWSMPRO_REDIR_HTTP: redirect to http://Origin
+	OriginRedirHTTPS MountOrigin = 5 // LWSMPRO_REDIR_HTTPS: redirect to https://Origin
+	OriginCallback   MountOrigin = 6 // LWSMPRO_CALLBACK: the named Protocol handles it
+)
+
+// Mount maps a URL prefix to something that serves it: the mirror of
+// struct lws_http_mount. The longest matching Mountpoint wins.
+type Mount struct {
+	Mountpoint string // URL prefix, e.g. "/" or "/dyn"
+	// Origin is a directory for OriginFile (unless OriginFS is set), a
+	// host[:port][/path] for proxies and redirects.
+	Origin string
+	// OriginFS serves files from an fs.FS (typically an embed.FS) instead
+	// of the Origin directory, so `go run` works from any folder.
+	OriginFS fs.FS
+	// Def is the default document for a directory, e.g. "index.html".
+	Def string
+	// Protocol is the protocol name a callback mount binds to.
+	Protocol       string
+	OriginProtocol MountOrigin
+	// Cache policy (cache_max_age, cache_reusable, cache_revalidate,
+	// cache_intermediaries). No max age means "cache-control: no-store".
+	CacheMaxAge         int
+	CacheReusable       bool
+	CacheRevalidate     bool
+	CacheIntermediaries bool
+	// ExtraMimetypes adds or overrides suffix → type; lws refuses files of
+	// unknown type, and the key "*" allows anything with the given type.
+	ExtraMimetypes map[string]string
+}
+
+type mountState struct {
+	*Mount
+	fsys  fs.FS
+	proxy *httputil.ReverseProxy
+}
+
+func newMountState(m *Mount) (*mountState, error) {
+	ms := &mountState{Mount: m}
+	switch m.OriginProtocol {
+	case OriginFile:
+		switch {
+		case m.OriginFS != nil:
+			ms.fsys = m.OriginFS
+		case m.Origin != "":
+			ms.fsys = os.DirFS(m.Origin)
+		default:
+			return nil, fmt.Errorf("mount %q: file mount with no origin", m.Mountpoint)
+		}
+	case OriginHTTP, OriginHTTPS:
+		scheme := "http"
+		if m.OriginProtocol == OriginHTTPS {
+			scheme = "https"
+		}
+		u, err := url.Parse(scheme + "://" + m.Origin)
+		if err != nil {
+			return nil, fmt.Errorf("mount %q: proxy origin: %w", m.Mountpoint, err)
+		}
+		ms.proxy = httputil.NewSingleHostReverseProxy(u)
+	case OriginCallback:
+		if m.Protocol == "" {
+			return nil, fmt.Errorf("mount %q: callback mount names no protocol", m.Mountpoint)
+		}
+	case OriginRedirHTTP, OriginRedirHTTPS:
+	default:
+		return nil, fmt.Errorf("mount %q: origin protocol %d not supported", m.Mountpoint, m.OriginProtocol)
+	}
+	return ms, nil
+}
+
+// matches reports whether p is under the mountpoint: "/dyn" matches "/dyn"
+// and "/dyn/x" but not "/dynamo".
+func (m *mountState) matches(p string) bool {
+	mp := m.Mountpoint
+	if !strings.HasPrefix(p, mp) {
+		return false
+	}
+	return len(p) == len(mp) || strings.HasSuffix(mp, "/") || p[len(mp)] == '/'
+}
+
+func (v *Vhost) matchMount(p string) *mountState {
+	var best *mountState
+	for _, m := range v.mounts {
+		if m.matches(p) && (best == nil || len(m.Mountpoint) > len(best.Mountpoint)) {
+			best = m
+		}
+	}
+	return best
+}
+
+// lws's built-in suffix table (lws_get_mimetype).
+var serverMimetypes = []struct{ ext, typ string }{
+	{".html", "text/html"}, {".htm", "text/html"}, {".js", "text/javascript"},
+	{".css", "text/css"}, {".png", "image/png"}, {".jpg", "image/jpeg"},
+	{".jpeg", "image/jpeg"}, {".ico", "image/x-icon"}, {".gif", "image/gif"},
+	{".svg", "image/svg+xml"}, {".ttf", "application/x-font-ttf"},
+	{".otf", "application/font-woff"}, {".woff", "application/font-woff"},
+	{".woff2", "application/font-woff2"}, {".gz", "application/gzip"},
+	{".txt", "text/plain"}, {".xml", "application/xml"}, {".json", "application/json"},
+	{".mjs", "text/javascript"}, {".wasm", "application/wasm"},
+}
+
+// Mimetype returns the type lws would send for file under mount m, or ""
+// when lws refuses to serve it (lws_get_mimetype).
+func Mimetype(file string, m *Mount) string {
+	lower := strings.ToLower(file)
+	fallback := ""
+	if m != nil {
+		for ext, typ := range m.ExtraMimetypes {
+			if ext == "*" {
+				fallback = typ
+				if fallback == "" {
+					fallback = "application/octet-stream"
+				}
+				continue
+			}
+			if len(lower) > len(ext) && strings.HasSuffix(lower, strings.ToLower(ext)) {
+				return typ
+			}
+		}
+	}
+	for _, mt := range serverMimetypes {
+		if len(lower) > len(mt.ext) && strings.HasSuffix(lower, mt.ext) {
+			return mt.typ
+		}
+	}
+	return fallback
+}
+
+// cacheControl builds lws's cache-control value for a mount.
+func (m *mountState) cacheControl() string {
+	if m.CacheMaxAge == 0 || !m.CacheReusable {
+		return "no-store"
+	}
+	who := "private"
+	if m.CacheIntermediaries {
+		who = "public"
+	}
+	cc := who + ", max-age=" + strconv.Itoa(m.CacheMaxAge)
+	if m.CacheRevalidate {
+		cc = "must-revalidate, " + cc
+	}
+	return cc
+}
+
+// errTraversal marks a URL that tries to climb out of its mount.
+var errTraversal = errors.New("path traversal")
+
+// cleanRel turns the URL path below a mountpoint into an fs.FS name,
+// refusing "..", backslashes and NULs in any (decoded) segment.
+func cleanRel(rel string) (string, error) {
+	if strings.ContainsAny(rel, "\\\x00") {
+		return "", errTraversal
+	}
+	for _, seg := range strings.Split(rel, "/") {
+		if seg == ".." {
+			return "", errTraversal
+		}
+	}
+	name := strings.TrimPrefix(path.Clean("/"+rel), "/")
+	if name == "" {
+		name = "."
+	}
+	if !fs.ValidPath(name) {
+		return "", errTraversal
+	}
+	return name, nil
+}
+
+// serveFile serves one file from a file mount, as lws_http_serve does.
+func (v *Vhost) serveFile(w http.ResponseWriter, r *http.Request, m *mountState, urlPath string) {
+	rel := strings.TrimPrefix(urlPath, m.Mountpoint)
+	if rel == "" || strings.HasSuffix(rel, "/") {
+		rel += m.Def
+	}
+	name, err := cleanRel(rel)
+	if err != nil {
+		v.refuse(w, r, http.StatusForbidden, "path traversal refused")
+		return
+	}
+	f, err := m.fsys.Open(name)
+	if err != nil {
+		v.notFound(w, r)
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		v.notFound(w, r)
+		return
+	}
+	if st.IsDir() {
+		if m.Def == "" {
+			v.notFound(w, r)
+			return
+		}
+		http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/")+"/", http.StatusMovedPermanently)
+		return
+	}
+	typ := Mimetype(name, m.Mount)
+	if typ == "" {
+		v.refuse(w, r, http.StatusForbidden, "unknown mimetype refused")
+		return
+	}
+	rs, ok := f.(interface {
+		Read([]byte) (int, error)
+		Seek(int64, int) (int64, error)
+	})
+	if !ok {
+		v.refuse(w, r, http.StatusInternalServerError, "file is not seekable")
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", typ)
+	h.Set("Cache-Control", m.cacheControl())
+	http.ServeContent(w, r, name, modTime(st), rs)
+}
+
+func modTime(st fs.FileInfo) time.Time { return st.ModTime() }
+
+// notFound serves the vhost's 404 document with status 404, or a plain 404.
+func (v *Vhost) notFound(w http.ResponseWriter, r *http.Request) {
+	doc := v.info.ErrorDocument404
+	if doc != "" {
+		if m := v.matchMount(doc); m != nil && m.fsys != nil {
+			name, err := cleanRel(strings.TrimPrefix(doc, m.Mountpoint))
+			if err == nil {
+				if b, err := fs.ReadFile(m.fsys, name); err == nil {
+					w.Header().Set("Content-Type", Mimetype(name, m.Mount))
+					w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+					w.WriteHeader(http.StatusNotFound)
+					if r.Method != http.MethodHead {
+						_, _ = w.Write(b)
+					}
+					return
+				}
+			}
+		}
+	}
+	http.Error(w, "404 Not Found", http.StatusNotFound)
+}
+
+// refuse answers with status and logs why, so bad input is visible.
+func (v *Vhost) refuse(w http.ResponseWriter, r *http.Request, status int, why string) {
+	v.ctx.log.Warn(why, "vhost", v.name, "path", r.URL.Path, "raw", r.URL.RawPath, "peer", r.RemoteAddr, "status", status)
+	http.Error(w, strconv.Itoa(status)+" "+http.StatusText(status), status)
+}
+
+// redirect answers a redirect mount (LWSMPRO_REDIR_HTTP(S)).
+func (v *Vhost) redirect(w http.ResponseWriter, r *http.Request, m *mountState) {
+	scheme := "http://"
+	if m.OriginProtocol == OriginRedirHTTPS {
+		scheme = "https://"
+	}
+	rest := strings.TrimPrefix(r.URL.Path, m.Mountpoint)
+	target := scheme + strings.TrimSuffix(m.Origin, "/") + "/" + strings.TrimPrefix(rest, "/")
+	http.Redirect(w, r, target, http.StatusMovedPermanently)
+}

@@ -1,0 +1,227 @@
+package lws
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// listener is one listening socket shared by the vhosts on its port (lws
+// shares a port between vhosts and picks one by Host: and SNI).
+type listener struct {
+	ctx    *Context
+	addr   string
+	ln     net.Listener
+	srv    *http.Server
+	tls    bool
+	vhosts []*Vhost
+	served chan struct{}
+}
+
+// bind gives vh a listener: a new one, or the existing one on its port.
+func (c *Context) bind(vh *Vhost) error {
+	if vh.info.Port != 0 {
+		addr := net.JoinHostPort(vh.info.Interface, strconv.Itoa(vh.info.Port))
+		if l, ok := c.listeners[addr]; ok {
+			if l.tls != vh.info.TLS.enabled() {
+				return fmt.Errorf("port %d: vhosts sharing a port must all use TLS or none", vh.info.Port)
+			}
+			l.vhosts = append(l.vhosts, vh)
+			vh.ln = l
+			return nil
+		}
+	}
+	addr := net.JoinHostPort(vh.info.Interface, strconv.Itoa(vh.info.Port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	vh.port = ln.Addr().(*net.TCPAddr).Port
+	addr = net.JoinHostPort(vh.info.Interface, strconv.Itoa(vh.port))
+	l := &listener{ctx: c, addr: addr, tls: vh.info.TLS.enabled(), vhosts: []*Vhost{vh}, served: make(chan struct{})}
+	vh.ln = l
+	keepalive := vh.info.KeepaliveTimeout
+	if keepalive == 0 {
+		keepalive = 5 * time.Second
+	}
+	l.srv = &http.Server{
+		Handler:           l,
+		ReadHeaderTimeout: vh.timeout(), // a slowloris header trickle is cut off here
+		IdleTimeout:       keepalive,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(c.log.Handler(), slog.LevelDebug),
+		Protocols:         new(http.Protocols),
+	}
+	l.srv.Protocols.SetHTTP1(true)
+	if vh.info.Options&OptionH2PriorKnowledge != 0 {
+		l.srv.Protocols.SetUnencryptedHTTP2(true)
+	}
+	if l.tls {
+		l.srv.Protocols.SetHTTP2(true)
+		cfg := &tls.Config{
+			NextProtos:     []string{"h2", "http/1.1"},
+			GetCertificate: l.certificate,
+			MinVersion:     tls.VersionTLS12,
+		}
+		l.ln = tls.NewListener(nbListener{ln.(*net.TCPListener)}, cfg)
+	} else {
+		l.ln = ln
+	}
+	c.listeners[addr] = l
+	go func() {
+		defer close(l.served)
+		if err := l.srv.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			c.log.Error("listener stopped", "addr", addr, "err", err)
+		}
+	}()
+	return nil
+}
+
+// certificate picks the vhost certificate by SNI, else the first one.
+func (l *listener) certificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	var first *tls.Certificate
+	for _, vh := range l.vhosts {
+		if vh.tlsCert == nil {
+			continue
+		}
+		if first == nil {
+			first = vh.tlsCert
+		}
+		if strings.EqualFold(vh.name, hello.ServerName) {
+			return vh.tlsCert, nil
+		}
+	}
+	if first == nil {
+		return nil, errors.New("no certificate on this port")
+	}
+	return first, nil
+}
+
+// remove detaches a destroyed vhost; the last one closes the socket.
+func (l *listener) remove(vh *Vhost) {
+	for i, v := range l.vhosts {
+		if v == vh {
+			l.vhosts = append(l.vhosts[:i], l.vhosts[i+1:]...)
+			break
+		}
+	}
+	if len(l.vhosts) == 0 {
+		l.close()
+		delete(l.ctx.listeners, l.addr)
+	}
+}
+
+func (l *listener) close() {
+	_ = l.srv.Close()
+	<-l.served
+}
+
+// pick chooses the vhost for a request by Host: (lws matches the vhost name,
+// then falls back to the first vhost on the port).
+func (l *listener) pick(host string) *Vhost {
+	vhosts := l.vhosts
+	if len(vhosts) == 0 {
+		return nil
+	}
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	for _, vh := range vhosts {
+		if strings.EqualFold(vh.name, name) {
+			return vh
+		}
+	}
+	return vhosts[0]
+}
+
+// ServeHTTP is where every request on the port arrives: vhost selection,
+// then a ws upgrade or the vhost's mounts.
+func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	vh := l.pick(r.Host)
+	if vh == nil || vh.destroyed {
+		http.Error(w, "no vhost", http.StatusServiceUnavailable)
+		return
+	}
+	vh.addHeaders(w.Header())
+	if websocket.IsWebSocketUpgrade(r) {
+		vh.upgrade(w, r)
+		return
+	}
+	vh.serveHTTP(w, r)
+}
+
+// securityHeaders are lws's "best practice" headers (from the Mozilla
+// Observatory), sent with LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE.
+var securityHeaders = [][2]string{
+	{"Content-Security-Policy", "default-src 'none'; img-src 'self' data: ; script-src 'self'; font-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none';form-action 'self';"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Xss-Protection", "1; mode=block"},
+	{"X-Frame-Options", "deny"},
+	{"Referrer-Policy", "no-referrer"},
+}
+
+func (v *Vhost) addHeaders(h http.Header) {
+	if v.info.Options&OptionHTTPHeadersSecurity != 0 {
+		for _, kv := range securityHeaders {
+			h[kv[0]] = []string{kv[1]}
+		}
+	}
+	for k, val := range v.info.Headers {
+		h.Set(k, val)
+	}
+}
+
+// serveHTTP routes a plain HTTP request through the vhost's mounts.
+func (v *Vhost) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, err := cleanRel(r.URL.Path); err != nil {
+		v.refuse(w, r, http.StatusForbidden, "path traversal refused")
+		return
+	}
+	m := v.matchMount(r.URL.Path)
+	if m == nil {
+		v.notFound(w, r)
+		return
+	}
+	switch m.OriginProtocol {
+	case OriginFile:
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			v.refuse(w, r, http.StatusMethodNotAllowed, "method not allowed on a file mount")
+			return
+		}
+		v.serveFile(w, r, m, r.URL.Path)
+	case OriginCallback:
+		v.serveCallback(w, r, m)
+	case OriginRedirHTTP, OriginRedirHTTPS:
+		v.redirect(w, r, m)
+	case OriginHTTP, OriginHTTPS:
+		r.URL.Path = "/" + strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, m.Mountpoint), "/")
+		r.URL.RawPath = ""
+		m.proxy.ServeHTTP(w, r)
+	}
+}
+
+// nbListener wraps accepted TCP connections in nbConn, so that a TLS
+// connection upgraded to ws can have non-blocking writes underneath TLS.
+type nbListener struct{ *net.TCPListener }
+
+func (l nbListener) Accept() (net.Conn, error) {
+	tc, err := l.AcceptTCP()
+	if err != nil {
+		return nil, err
+	}
+	nb, err := newNBConn(tc)
+	if err != nil {
+		tc.Close()
+		return nil, fmt.Errorf("wrap accepted connection: %w", err)
+	}
+	return nb, nil
+}

@@ -1,0 +1,85 @@
+package lws
+
+import (
+	"container/heap"
+	"time"
+)
+
+// Sul is a scheduled callback on the service loop: the mirror of lws's
+// lws_sorted_usec_list_t. Embed one in the struct that owns the timer (a
+// pss, a vhd); scheduling never allocates a new node and an idle Sul costs
+// nothing. Schedule, Cancel and the callback all run on the loop.
+type Sul struct {
+	due   time.Time
+	cb    func(*Sul)
+	index int // position in the loop's heap, -1 when idle
+	armed bool
+}
+
+// Scheduled reports whether s is waiting to fire.
+func (s *Sul) Scheduled() bool { return s.armed }
+
+// Schedule arms s to call cb on the loop after d, moving it if it was already
+// armed: the mirror of lws_sul_schedule. It must be called on the loop (from
+// a callback, or inside Context.Do).
+func (c *Context) Schedule(s *Sul, d time.Duration, cb func(*Sul)) {
+	if d < 0 {
+		d = 0
+	}
+	s.cb = cb
+	s.due = time.Now().Add(d)
+	if s.armed {
+		heap.Fix(&c.loop.suls, s.index)
+		return
+	}
+	s.armed = true
+	heap.Push(&c.loop.suls, s)
+}
+
+// CancelSul disarms s; cancelling an idle Sul is a no-op, as with
+// lws_sul_cancel.
+func (c *Context) CancelSul(s *Sul) {
+	if !s.armed {
+		return
+	}
+	heap.Remove(&c.loop.suls, s.index)
+}
+
+// sulHeap orders armed suls by due time (lws keeps a sorted list).
+type sulHeap []*Sul
+
+func (h sulHeap) Len() int           { return len(h) }
+func (h sulHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
+func (h sulHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *sulHeap) Push(x any) {
+	s := x.(*Sul)
+	s.index = len(*h)
+	*h = append(*h, s)
+}
+func (h *sulHeap) Pop() any {
+	old := *h
+	s := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	s.index = -1
+	s.armed = false
+	return s
+}
+
+// runDue fires every sul that is due and returns how long until the next.
+func (h *sulHeap) runDue(now time.Time) (next time.Duration, any bool) {
+	for h.Len() > 0 {
+		s := (*h)[0]
+		if s.due.After(now) {
+			return s.due.Sub(now), true
+		}
+		heap.Pop(h)
+		s.cb(s)
+		now = time.Now()
+	}
+	return 0, false
+}

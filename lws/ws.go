@@ -1,0 +1,569 @@
+package lws
+
+import (
+	"bufio"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// wsConn is the network side of a ws server connection. The loop owns the
+// write side (through gorilla, onto a non-blocking nbConn) and the protocol
+// state; reading happens in short "read cycles" on a core goroutine that is
+// started only when the socket has data, so an idle connection parks no
+// goroutine and holds no read buffer.
+type wsConn struct {
+	c      *Conn
+	ws     *websocket.Conn
+	nb     *nbConn
+	nc     net.Conn      // what gorilla reads: nb, or a tls.Conn over nb
+	br     *bufio.Reader // gorilla's reader; holds a lent buffer only while reading
+	tls    bool
+	fd     int
+	pollID uint64
+
+	mu      sync.Mutex
+	lent    *bufio.Reader // the pooled reader whose buffer br is using
+	reading bool          // a read cycle goroutine is running
+	paused  bool          // lws_rx_flow_control(wsi, 0)
+	parked  bool          // the cycle stopped because of paused
+	closing bool
+
+	credits chan struct{} // bounds how far reading runs ahead of the loop
+
+	msgW      io.WriteCloser // an open fragmented message (WriteNoFin)
+	validity  Sul
+	lastValid time.Time
+	policy    RetryBackoff
+}
+
+// readAhead is how many received pieces may wait for the loop per
+// connection before the reader stops taking more from the socket.
+const readAhead = 8
+
+// rxPool lends read buffers to connections for the length of a read cycle.
+var rxPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+
+// txPool is gorilla's write buffer pool: a buffer is held only while a
+// message is being written.
+var txPool = &sync.Pool{}
+
+// lend gives br a pooled buffer to read with (w.mu held).
+func (w *wsConn) lend() {
+	if w.lent != nil {
+		return
+	}
+	p := rxPool.Get().(*bufio.Reader)
+	p.Reset(w.nc)
+	w.lent = p
+	*w.br = *p // br now reads into p's buffer; gorilla keeps using br
+}
+
+// giveBack returns the lent buffer once nothing is buffered (w.mu held).
+func (w *wsConn) giveBack() {
+	if w.lent == nil || w.br.Buffered() > 0 {
+		return
+	}
+	*w.br = bufio.Reader{}
+	w.lent.Reset(nil)
+	rxPool.Put(w.lent)
+	w.lent = nil
+}
+
+// hijacker hands gorilla our own buffered reader, so the core can lend and
+// reclaim its buffer, and puts a non-blocking nbConn under the connection.
+type hijacker struct {
+	http.ResponseWriter
+	w *wsConn
+}
+
+func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := h.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("connection cannot be hijacked")
+	}
+	nc, brw, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	if brw.Reader.Buffered() > 0 {
+		return nc, brw, nil // gorilla refuses data sent before the handshake completed
+	}
+	w := h.w
+	switch conn := nc.(type) {
+	case *net.TCPConn:
+		nb, err := newNBConn(conn)
+		if err != nil {
+			nc.Close()
+			return nil, nil, err
+		}
+		w.nb, w.nc = nb, nb
+	case *tls.Conn:
+		nb, ok := conn.NetConn().(*nbConn)
+		if !ok {
+			nc.Close()
+			return nil, nil, errors.New("tls connection not on an lws listener")
+		}
+		w.nb, w.nc, w.tls = nb, conn, true
+	default:
+		nc.Close()
+		return nil, nil, fmt.Errorf("unexpected connection type %T", nc)
+	}
+	w.fd = w.nb.fd()
+	w.br = new(bufio.Reader)
+	w.mu.Lock()
+	w.lend()
+	w.mu.Unlock()
+	return w.nc, bufio.NewReadWriter(w.br, brw.Writer), nil
+}
+
+// upgrade turns a request into a ws connection bound to one of the vhost's
+// protocols (lws's HTTP upgrade handling).
+func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
+	ctx := v.ctx
+	if v.info.Options&OptionVhostUpgStrictHost != 0 && !v.hostMatches(r.Host) {
+		v.refuse(rw, r, http.StatusForbidden, "strict host check refused upgrade for Host "+r.Host)
+		return
+	}
+	proto, name := v.wsProtocol(websocket.Subprotocols(r))
+	if proto == nil {
+		v.refuse(rw, r, http.StatusBadRequest, "no matching ws protocol for "+strings.Join(websocket.Subprotocols(r), ","))
+		return
+	}
+	c := &Conn{ctx: ctx, vh: v, proto: proto, role: roleWS, req: r}
+	if proto.NewSession != nil {
+		c.pss = proto.NewSession()
+	}
+	// FILTER_PROTOCOL_CONNECTION: the protocol may refuse before the 101.
+	verdict := make(chan error, 1)
+	if !ctx.loop.post(func() { verdict <- c.call(ReasonFilterProtocolConnection, nil) }) {
+		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	select {
+	case err := <-verdict:
+		if err != nil {
+			v.refuse(rw, r, http.StatusForbidden, "protocol refused the connection: "+err.Error())
+			return
+		}
+	case <-ctx.destroyCh:
+		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	w := &wsConn{c: c, policy: defaultRetry}
+	if v.info.RetryPolicy != nil {
+		w.policy = *v.info.RetryPolicy
+	}
+	c.ws = w
+	up := websocket.Upgrader{
+		HandshakeTimeout:  v.timeout(),
+		WriteBufferPool:   txPool,
+		EnableCompression: true,
+		CheckOrigin:       func(*http.Request) bool { return true }, // lws does not check Origin
+		Error: func(rw http.ResponseWriter, r *http.Request, status int, reason error) {
+			v.refuse(rw, r, status, "bad ws upgrade: "+reason.Error())
+		},
+	}
+	var hdr http.Header
+	if name != "" {
+		hdr = http.Header{"Sec-Websocket-Protocol": {name}}
+	}
+	ws, err := up.Upgrade(&hijacker{ResponseWriter: rw, w: w}, r, hdr)
+	if err != nil {
+		ctx.log.Info("ws upgrade failed", "peer", r.RemoteAddr, "err", err)
+		return
+	}
+	w.ws = ws
+	ws.SetReadLimit(v.maxMessageSize())
+	ws.SetPongHandler(func(string) error {
+		ctx.loop.post(func() { w.gotPong() })
+		return nil
+	})
+	w.mu.Lock()
+	w.giveBack()
+	w.mu.Unlock()
+	if !ctx.loop.post(func() { w.establish() }) {
+		w.nb.Close()
+	}
+}
+
+func (v *Vhost) maxMessageSize() int64 {
+	if v.info.MaxMessageSize > 0 {
+		return v.info.MaxMessageSize
+	}
+	return 16 << 20
+}
+
+// hostMatches implements the strict Host check: the vhost name, with the
+// listen port when one is given.
+func (v *Vhost) hostMatches(host string) bool {
+	name, port, err := net.SplitHostPort(host)
+	if err != nil {
+		name, port = host, ""
+	}
+	if !strings.EqualFold(name, v.name) {
+		return false
+	}
+	return port == "" || port == fmt.Sprint(v.port)
+}
+
+// establish runs on the loop once the 101 has gone out.
+func (w *wsConn) establish() {
+	c := w.c
+	ctx := c.ctx
+	ctx.conns[c] = struct{}{}
+	w.credits = make(chan struct{}, readAhead)
+	w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, ctx.goroutine)
+	w.lastValid = time.Now()
+	c.deliver(ReasonEstablished, nil)
+	if c.closed {
+		return
+	}
+	if err := ctx.poll.add(w); err != nil {
+		ctx.log.Error("ws connection not watched", "err", err)
+		c.closeNow(closeReasonPeer)
+		return
+	}
+	w.scheduleValidity()
+}
+
+// readable is called by the poller when the socket has data.
+func (w *wsConn) readable() {
+	w.mu.Lock()
+	if w.reading || w.closing {
+		w.mu.Unlock()
+		return
+	}
+	w.reading = true
+	w.mu.Unlock()
+	if !w.c.ctx.goroutine(w.readCycle) {
+		w.mu.Lock()
+		w.reading = false
+		w.mu.Unlock()
+	}
+}
+
+// readCycle reads everything that has arrived, hands it to the loop, and
+// then goes back to waiting in the poller with the buffer returned.
+func (w *wsConn) readCycle() {
+	w.mu.Lock()
+	w.lend()
+	w.mu.Unlock()
+	for {
+		if err := w.readFrame(); err != nil {
+			w.readFailed(err)
+			w.endCycle(false)
+			return
+		}
+		if w.isPaused() {
+			w.endCycle(true)
+			return
+		}
+		if w.br.Buffered() > 0 || w.moreAboveSocket() {
+			continue
+		}
+		_ = w.nc.SetReadDeadline(time.Time{})
+		w.endCycle(false)
+		if !w.c.ctx.poll.arm(w) {
+			w.readable() // no poller on this platform: keep reading
+		}
+		return
+	}
+}
+
+func (w *wsConn) isPaused() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.paused
+}
+
+func (w *wsConn) endCycle(parked bool) {
+	w.mu.Lock()
+	w.reading = false
+	w.parked = parked
+	if !parked || w.closing {
+		w.giveBack()
+	}
+	w.mu.Unlock()
+}
+
+// moreAboveSocket reports whether TLS holds decrypted or whole records that
+// the kernel no longer shows as readable. A read with an expired deadline
+// returns them without touching the socket.
+func (w *wsConn) moreAboveSocket() bool {
+	if !w.tls {
+		return false
+	}
+	_ = w.nc.SetReadDeadline(time.Unix(1, 0))
+	_, err := w.br.Peek(1)
+	_ = w.nc.SetReadDeadline(time.Time{})
+	return err == nil
+}
+
+// readFrame reads what comes next: a ping or pong (handled here, because
+// gorilla would go on to block waiting for a data frame), or one message.
+func (w *wsConn) readFrame() error {
+	_ = w.nc.SetReadDeadline(time.Now().Add(w.c.vh.timeout()))
+	hdr, err := w.br.Peek(2)
+	if err != nil {
+		return err
+	}
+	if op := hdr[0] & 0x0f; op == websocket.PingMessage || op == websocket.PongMessage {
+		if handled, err := w.readControl(hdr); handled || err != nil {
+			return err
+		}
+	}
+	return w.readMessage()
+}
+
+// readControl consumes a well-formed masked ping or pong (at most 125
+// bytes). Anything malformed is left for gorilla to reject.
+func (w *wsConn) readControl(hdr []byte) (bool, error) {
+	if hdr[0]&0xf0 != 0x80 || hdr[1]&0x80 == 0 || hdr[1]&0x7f > 125 {
+		return false, nil
+	}
+	n := int(hdr[1] & 0x7f)
+	frame, err := w.br.Peek(2 + 4 + n)
+	if err != nil {
+		return true, err
+	}
+	payload := make([]byte, n)
+	for i := range n {
+		payload[i] = frame[6+i] ^ frame[2+i%4]
+	}
+	if _, err := w.br.Discard(2 + 4 + n); err != nil {
+		return true, err
+	}
+	if hdr[0]&0x0f == websocket.PingMessage {
+		return true, w.ws.WriteControl(websocket.PongMessage, payload, time.Now().Add(time.Second))
+	}
+	w.c.ctx.loop.post(func() { w.gotPong() })
+	return true, nil
+}
+
+// readMessage reads one message and hands it to the loop in pieces of at
+// most the protocol's rx buffer size, each a ReasonReceive with first/final
+// and binary flags, checking text is UTF-8 as it goes.
+func (w *wsConn) readMessage() error {
+	mt, r, err := w.ws.NextReader()
+	if err != nil {
+		return err
+	}
+	binary := mt == websocket.BinaryMessage
+	size := w.c.proto.rxBufferSize()
+	var check utf8Check
+	first := true
+	cur := make([]byte, size)
+	n, rerr := io.ReadFull(r, cur)
+	for {
+		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+			return rerr
+		}
+		final := rerr != nil
+		var next []byte
+		var m int
+		if !final {
+			next = make([]byte, size)
+			m, rerr = io.ReadFull(r, next)
+			if m == 0 && rerr == io.EOF {
+				final = true
+			}
+		}
+		if !binary && !check.feed(cur[:n], final) {
+			_ = w.ws.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.CloseInvalidFramePayloadData, "invalid UTF-8"),
+				time.Now().Add(time.Second))
+			return errInvalidUTF8
+		}
+		w.deliver(cur[:n], first, final, binary)
+		if final {
+			return nil
+		}
+		first = false
+		cur, n = next, m
+	}
+}
+
+var errInvalidUTF8 = errors.New("text message is not valid UTF-8 (closed with 1007)")
+
+// deliver queues one received piece for the loop, waiting while the loop is
+// readAhead pieces behind on this connection.
+func (w *wsConn) deliver(data []byte, first, final, binary bool) {
+	w.credits <- struct{}{}
+	c := w.c
+	ok := c.ctx.loop.post(func() {
+		<-w.credits
+		if c.closed {
+			return
+		}
+		w.lastValid = time.Now()
+		c.rxFirst, c.rxFinal, c.rxBinary = first, final, binary
+		c.deliver(ReasonReceive, data)
+	})
+	if !ok {
+		<-w.credits
+	}
+}
+
+// readFailed reports why reading stopped; the loop closes the connection.
+func (w *wsConn) readFailed(err error) {
+	c := w.c
+	var ce *websocket.CloseError
+	switch {
+	case errors.As(err, &ce):
+		payload := websocket.FormatCloseMessage(ce.Code, ce.Text)
+		c.ctx.loop.post(func() {
+			if !c.closed {
+				_ = c.call(ReasonWSPeerInitiatedClose, payload)
+				c.closeNow(closeReasonPeer)
+			}
+		})
+		return
+	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), errors.Is(err, io.ErrUnexpectedEOF):
+		c.ctx.log.Debug("ws peer went away", "peer", c.PeerAddr(), "err", err)
+	default:
+		c.ctx.log.Info("ws connection dropped", "peer", c.PeerAddr(), "err", err)
+	}
+	c.ctx.loop.post(func() { c.closeNow(closeReasonPeer) })
+}
+
+// setRxPaused is lws_rx_flow_control, on the loop.
+func (w *wsConn) setRxPaused(paused bool) {
+	w.mu.Lock()
+	w.paused = paused
+	resume := !paused && w.parked
+	if resume {
+		w.parked = false
+	}
+	w.mu.Unlock()
+	if resume {
+		w.readable()
+	}
+}
+
+// write sends one piece from the loop (lws_write on a ws connection).
+func (w *wsConn) write(b []byte, wp WriteProtocol) error {
+	kind := wp &^ (WriteNoFin | WriteH2StreamEnd)
+	more := wp&WriteNoFin != 0
+	var err error
+	switch kind {
+	case WriteText, WriteBinary:
+		if w.msgW != nil {
+			return errors.New("lws: new ws message while a fragmented one is open")
+		}
+		mt := websocket.TextMessage
+		if kind == WriteBinary {
+			mt = websocket.BinaryMessage
+		}
+		if more {
+			if w.msgW, err = w.ws.NextWriter(mt); err == nil {
+				_, err = w.msgW.Write(b)
+			}
+		} else {
+			err = w.ws.WriteMessage(mt, b)
+		}
+	case WriteContinuation:
+		if w.msgW == nil {
+			return errors.New("lws: ws continuation with no message open")
+		}
+		_, err = w.msgW.Write(b)
+		if !more && err == nil {
+			err = w.msgW.Close()
+			w.msgW = nil
+		}
+	case WritePing:
+		err = w.ws.WriteControl(websocket.PingMessage, b, time.Now().Add(time.Second))
+	case WritePong:
+		err = w.ws.WriteControl(websocket.PongMessage, b, time.Now().Add(time.Second))
+	default:
+		return fmt.Errorf("lws: write kind %d on a ws connection", wp)
+	}
+	if err != nil {
+		return fmt.Errorf("ws write: %w", err)
+	}
+	if w.nb.busy() {
+		w.c.writeBusy = true
+	}
+	return nil
+}
+
+// gotPong runs on the loop: the peer is alive (lws's validity).
+func (w *wsConn) gotPong() {
+	if w.c.closed {
+		return
+	}
+	w.lastValid = time.Now()
+	w.c.deliver(ReasonReceivePong, nil)
+}
+
+// scheduleValidity arms the idle check: ping after SecsSinceValidPing of
+// silence, hang up after SecsSinceValidHangup (lws's retry_and_idle_policy).
+func (w *wsConn) scheduleValidity() {
+	ping := time.Duration(w.policy.SecsSinceValidPing) * time.Second
+	if ping <= 0 {
+		return
+	}
+	due := time.Until(w.lastValid.Add(ping))
+	w.c.ctx.Schedule(&w.validity, due, func(*Sul) { w.checkValidity() })
+}
+
+func (w *wsConn) checkValidity() {
+	c := w.c
+	if c.closed {
+		return
+	}
+	idle := time.Since(w.lastValid)
+	ping := time.Duration(w.policy.SecsSinceValidPing) * time.Second
+	hangup := time.Duration(w.policy.SecsSinceValidHangup) * time.Second
+	switch {
+	case hangup > 0 && idle >= hangup:
+		c.ctx.log.Info("ws peer silent too long, hanging up", "peer", c.PeerAddr(), "idle", idle.Round(time.Millisecond))
+		c.closeNow(closeReasonValidity)
+	case idle >= ping:
+		_ = w.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(time.Second))
+		next := hangup - idle
+		if hangup <= 0 {
+			next = ping
+		}
+		c.ctx.Schedule(&w.validity, next, func(*Sul) { w.checkValidity() })
+	default:
+		w.scheduleValidity()
+	}
+}
+
+// shutdown closes the network side from the loop: stop watching, say
+// goodbye with a close frame when the close is ours, close the socket once
+// what was written has left.
+func (w *wsConn) shutdown(c *Conn, why closeWhy) {
+	c.ctx.CancelSul(&w.validity)
+	w.mu.Lock()
+	w.closing = true
+	if !w.reading {
+		w.giveBack()
+	}
+	w.mu.Unlock()
+	c.ctx.poll.remove(w)
+	if w.ws == nil {
+		return
+	}
+	switch why {
+	case closeReasonProtocol, closeReasonVhostDestroy, closeReasonContextDestroy:
+		status := c.closeStatus
+		if status == 0 {
+			status = websocket.CloseNormalClosure
+			if why != closeReasonProtocol {
+				status = websocket.CloseGoingAway
+			}
+		}
+		_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(status, c.closeText), time.Now().Add(time.Second))
+	}
+	w.nb.closeAfterFlush(time.Second)
+}
