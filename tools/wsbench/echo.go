@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// echoMain drives c connections doing request/response echoes of size bytes
+// against minimal-ws-server-echo and a plain gorilla echo server.
+func echoMain(args []string) error {
+	fs := flag.NewFlagSet("echo", flag.ExitOnError)
+	conns := fs.Int("c", 50, "connections")
+	size := fs.Int("size", 64, "message size in bytes")
+	dur := fs.Duration("d", 10*time.Second, "duration per server")
+	only := fs.String("only", "", "measure only this server: lws or plain")
+	_ = fs.Parse(args)
+
+	dir, err := os.MkdirTemp("", "wsbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	lwsBin, err := build(dir, "./ws-server/minimal-ws-server-echo")
+	if err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cases := []struct {
+		key, name, addr string
+		bin             string
+		args            []string
+	}{
+		{"lws", "lws-go minimal-ws-server-echo", "127.0.0.1:7681", lwsBin, []string{"-d", "1", "-p", "7681"}},
+		{"plain", "plain gorilla echo", "127.0.0.1:7682", self, []string{"plain-echo", "-addr", "127.0.0.1:7682"}},
+	}
+	fmt.Printf("%-32s %6s %6s %14s\n", "server", "conns", "size", "round trips/s")
+	for _, c := range cases {
+		if *only != "" && *only != c.key {
+			continue
+		}
+		s, err := startServer(c.name, c.addr, c.bin, c.args...)
+		if err != nil {
+			return err
+		}
+		rate, err := echoLoad(c.addr, *conns, *size, *dur)
+		s.stop()
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+		fmt.Printf("%-32s %6d %6d %14.0f\n", c.name, *conns, *size, rate)
+	}
+	return nil
+}
+
+func echoLoad(addr string, conns, size int, dur time.Duration) (float64, error) {
+	msg := bytes.Repeat([]byte("x"), size)
+	var total atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, conns)
+	start := make(chan struct{})
+	for i := 0; i < conns; i++ {
+		ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/", nil)
+		if err != nil {
+			return 0, fmt.Errorf("dial: %w", err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer ws.Close()
+			<-start
+			deadline := time.Now().Add(dur)
+			n := int64(0)
+			for time.Now().Before(deadline) {
+				if err := ws.WriteMessage(websocket.BinaryMessage, msg); err != nil {
+					errs <- err
+					return
+				}
+				_, got, err := ws.ReadMessage()
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(got) != size {
+					errs <- fmt.Errorf("echo of %d bytes came back as %d", size, len(got))
+					return
+				}
+				n++
+			}
+			total.Add(n)
+		}()
+	}
+	t0 := time.Now()
+	close(start)
+	wg.Wait()
+	elapsed := time.Since(t0)
+	close(errs)
+	if err := <-errs; err != nil {
+		return 0, err
+	}
+	return float64(total.Load()) / elapsed.Seconds(), nil
+}
