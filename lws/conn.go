@@ -64,9 +64,23 @@ type Conn struct {
 	closeStatus int // lws_close_reason: status for the close frame
 	closeText   string
 
-	req *http.Request // the request that created the connection
-	ws  *wsConn
-	ht  *httpTxn
+	// The request that created the connection. Like lws's header table
+	// ("ah"), a ws connection keeps it only until ReasonEstablished has
+	// run; path and peer stay for the connection's life.
+	req  *http.Request
+	path string
+	peer string
+	ws   *wsConn
+	ht   *httpTxn
+}
+
+// newConn makes the wsi for a request bound to proto on vh.
+func newConn(vh *Vhost, proto *Protocol, role connRole, r *http.Request) *Conn {
+	c := &Conn{ctx: vh.ctx, vh: vh, proto: proto, role: role, req: r, path: r.URL.Path, peer: r.RemoteAddr}
+	if proto.NewSession != nil {
+		c.pss = proto.NewSession()
+	}
+	return c
 }
 
 // Context returns the connection's context (lws_get_context).
@@ -95,14 +109,11 @@ func (c *Conn) SetProtocolData(d any) { c.vh.SetProtocolData(c.proto, d) }
 func (c *Conn) Options() map[string]string { return c.vh.Options(c.proto.Name) }
 
 // Path returns the request's URL path (lws_hdr_copy of WSI_TOKEN_GET_URI).
-func (c *Conn) Path() string {
-	if c.req == nil {
-		return ""
-	}
-	return c.req.URL.Path
-}
+func (c *Conn) Path() string { return c.path }
 
-// Header returns a request header (lws_hdr_copy, lws_hdr_custom_copy).
+// Header returns a request header (lws_hdr_copy, lws_hdr_custom_copy). On a
+// ws connection headers are available until ReasonEstablished returns, as
+// lws detaches the header table after the upgrade.
 func (c *Conn) Header(name string) string {
 	if c.req == nil {
 		return ""
@@ -110,7 +121,8 @@ func (c *Conn) Header(name string) string {
 	return c.req.Header.Get(name)
 }
 
-// URLArg returns a query argument by name (lws_get_urlarg_by_name).
+// URLArg returns a query argument by name (lws_get_urlarg_by_name); on a
+// ws connection, until ReasonEstablished returns.
 func (c *Conn) URLArg(name string) string {
 	if c.req == nil {
 		return ""
@@ -119,12 +131,7 @@ func (c *Conn) URLArg(name string) string {
 }
 
 // PeerAddr returns the peer's address (lws_get_peer_simple).
-func (c *Conn) PeerAddr() string {
-	if c.req == nil {
-		return ""
-	}
-	return c.req.RemoteAddr
-}
+func (c *Conn) PeerAddr() string { return c.peer }
 
 // IsFirstFragment reports whether the last ReasonReceive started a message
 // (lws_is_first_fragment).

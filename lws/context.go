@@ -37,6 +37,8 @@ type ContextInfo struct {
 	VhostInfo
 	// Logger receives the core's logs; nil means slog.Default().
 	Logger *slog.Logger
+	// NoIdleTrim keeps the memory a connection storm grew (see trim.go).
+	NoIdleTrim bool
 }
 
 // Context is the mirror of struct lws_context: it owns the vhosts, their
@@ -56,6 +58,9 @@ type Context struct {
 	doneCh    chan struct{} // closed when teardown finished
 
 	conns map[*Conn]struct{} // live network connections, loop-owned
+
+	newConns int // connections since the last idle trim (trim.go)
+	trim     Sul
 
 	gmu     sync.Mutex     // guards wg.Add against teardown's wg.Wait
 	gclosed bool           // no new core goroutines once teardown waits
@@ -201,6 +206,7 @@ func (c *Context) teardown() {
 	for conn := range c.conns {
 		conn.closeNow(closeReasonContextDestroy)
 	}
+	c.CancelSul(&c.trim)
 	c.loop.mu.Lock()
 	c.loop.stopped = true
 	c.loop.queue = nil

@@ -44,10 +44,7 @@ func (v *Vhost) serveCallback(w http.ResponseWriter, r *http.Request, m *mountSt
 		return
 	}
 	ctx := v.ctx
-	c := &Conn{ctx: ctx, vh: v, proto: proto, role: roleHTTP, req: r}
-	if proto.NewSession != nil {
-		c.pss = proto.NewSession()
-	}
+	c := newConn(v, proto, roleHTTP, r)
 	t := &httpTxn{c: c, ops: make(chan httpOp, 4), status: http.StatusOK, hdr: http.Header{}}
 	c.ht = t
 	rel := strings.TrimPrefix(r.URL.Path, m.Mountpoint)

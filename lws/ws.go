@@ -37,12 +37,13 @@ type wsConn struct {
 	parked  bool          // the cycle stopped because of paused
 	closing bool
 
-	credits chan struct{} // bounds how far reading runs ahead of the loop
+	inflight   int           // pieces posted to the loop and not yet delivered (w.mu)
+	readerWait chan struct{} // made when the reader waits for the loop to catch up
 
 	msgW      io.WriteCloser // an open fragmented message (WriteNoFin)
 	validity  Sul
 	lastValid time.Time
-	policy    RetryBackoff
+	policy    *RetryBackoff
 }
 
 // readAhead is how many received pieces may wait for the loop per
@@ -138,10 +139,7 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 		v.refuse(rw, r, http.StatusBadRequest, "no matching ws protocol for "+strings.Join(websocket.Subprotocols(r), ","))
 		return
 	}
-	c := &Conn{ctx: ctx, vh: v, proto: proto, role: roleWS, req: r}
-	if proto.NewSession != nil {
-		c.pss = proto.NewSession()
-	}
+	c := newConn(v, proto, roleWS, r)
 	// FILTER_PROTOCOL_CONNECTION: the protocol may refuse before the 101.
 	verdict := make(chan error, 1)
 	if !ctx.loop.post(func() { verdict <- c.call(ReasonFilterProtocolConnection, nil) }) {
@@ -158,9 +156,9 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	w := &wsConn{c: c, policy: defaultRetry}
+	w := &wsConn{c: c, policy: &defaultRetry}
 	if v.info.RetryPolicy != nil {
-		w.policy = *v.info.RetryPolicy
+		w.policy = v.info.RetryPolicy
 	}
 	c.ws = w
 	up := websocket.Upgrader{
@@ -220,10 +218,11 @@ func (w *wsConn) establish() {
 	c := w.c
 	ctx := c.ctx
 	ctx.conns[c] = struct{}{}
-	w.credits = make(chan struct{}, readAhead)
+	ctx.noteNewConn()
 	w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, ctx.goroutine)
 	w.lastValid = time.Now()
 	c.deliver(ReasonEstablished, nil)
+	c.req = nil // lws detaches the header table once the upgrade is done
 	if c.closed {
 		return
 	}
@@ -397,10 +396,19 @@ var errInvalidUTF8 = errors.New("text message is not valid UTF-8 (closed with 10
 // deliver queues one received piece for the loop, waiting while the loop is
 // readAhead pieces behind on this connection.
 func (w *wsConn) deliver(data []byte, first, final, binary bool) {
-	w.credits <- struct{}{}
+	w.mu.Lock()
+	for w.inflight >= readAhead && !w.closing {
+		wait := make(chan struct{})
+		w.readerWait = wait
+		w.mu.Unlock()
+		<-wait
+		w.mu.Lock()
+	}
+	w.inflight++
+	w.mu.Unlock()
 	c := w.c
-	ok := c.ctx.loop.post(func() {
-		<-w.credits
+	c.ctx.loop.post(func() {
+		w.pieceDone()
 		if c.closed {
 			return
 		}
@@ -408,9 +416,17 @@ func (w *wsConn) deliver(data []byte, first, final, binary bool) {
 		c.rxFirst, c.rxFinal, c.rxBinary = first, final, binary
 		c.deliver(ReasonReceive, data)
 	})
-	if !ok {
-		<-w.credits
+}
+
+// pieceDone lets a waiting reader go on.
+func (w *wsConn) pieceDone() {
+	w.mu.Lock()
+	w.inflight--
+	if w.readerWait != nil {
+		close(w.readerWait)
+		w.readerWait = nil
 	}
+	w.mu.Unlock()
 }
 
 // readFailed reports why reading stopped; the loop closes the connection.
@@ -548,6 +564,10 @@ func (w *wsConn) shutdown(c *Conn, why closeWhy) {
 	w.closing = true
 	if !w.reading {
 		w.giveBack()
+	}
+	if w.readerWait != nil {
+		close(w.readerWait)
+		w.readerWait = nil
 	}
 	w.mu.Unlock()
 	c.ctx.poll.remove(w)

@@ -128,8 +128,7 @@ func TestSlowReaderDoesNotBlockLoop(t *testing.T) {
 		}
 		return nil
 	}}
-	var echo *Protocol
-	echo = &Protocol{Name: "echo", NewSession: func() any { return new([]byte) }, Callback: func(c *Conn, reason Reason, pss any, in []byte) error {
+	echo := &Protocol{Name: "echo", NewSession: func() any { return new([]byte) }, Callback: func(c *Conn, reason Reason, pss any, in []byte) error {
 		switch reason {
 		case ReasonReceive:
 			*pss.(*[]byte) = append([]byte(nil), in...)
