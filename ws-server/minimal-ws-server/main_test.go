@@ -3,39 +3,23 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"net"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/lwstest"
 )
 
-// start runs the example on a free port until the test ends.
+// start runs the example with args on a free port until the test ends.
 func start(t *testing.T, args ...string) *lws.Context {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan *lws.Context, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"lws-minimal-ws-server"}, args...), 0, func(c *lws.Context) { ready <- c })
-	}()
-	select {
-	case c := <-ready:
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("run: %v", err)
-			}
-		})
-		return c
-	case err := <-done:
-		cancel()
-		t.Fatalf("run: %v", err)
-	}
-	return nil
+	return lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
+		return run(ctx, append([]string{"lws-minimal-ws-server"}, args...), 0, ready)
+	})
 }
 
 func dial(t *testing.T, url string, d *websocket.Dialer) *websocket.Conn {
@@ -72,12 +56,12 @@ func TestChatBetweenTwoClients(t *testing.T) {
 
 func TestTLSAndStrictHost(t *testing.T) {
 	c := start(t, "-s", "-h")
-	port := c.Vhosts()[0].Addr()[strings.LastIndex(c.Vhosts()[0].Addr(), ":"):]
+	_, port, _ := net.SplitHostPort(c.Vhosts()[0].Addr())
 	d := &websocket.Dialer{Subprotocols: []string{"lws-minimal"}, TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
 	// Host: localhost:<port> names the vhost: accepted.
-	dial(t, "wss://localhost"+port+"/", d)
+	dial(t, "wss://localhost:"+port+"/", d)
 	// Host: 127.0.0.1:<port> does not: the strict host check refuses it.
-	if _, resp, err := d.Dial("wss://127.0.0.1"+port+"/", nil); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+	if _, resp, err := d.Dial("wss://127.0.0.1:"+port+"/", nil); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("strict host check let 127.0.0.1 in (err %v)", err)
 	}
 }
@@ -85,31 +69,44 @@ func TestTLSAndStrictHost(t *testing.T) {
 // curl is the peer users meet first: it must see the page, lws's security
 // headers, a 404 for a missing file and a refusal for path traversal.
 func TestCurl(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Skip("curl not installed")
-	}
 	c := start(t)
 	base := "http://" + c.Vhosts()[0].Addr()
-	get := func(args ...string) string {
-		out, err := exec.Command(curl, append([]string{"-sS", "-o", "/dev/null", "-D", "-", "--path-as-is"}, args...)...).Output()
-		if err != nil {
-			t.Fatalf("curl %v: %v", args, err)
-		}
-		return string(out)
+	r := lwstest.Curl(t, base+"/")
+	if r.Status != 200 || !strings.Contains(r.Body, "lws-go minimal ws server") || r.Header.Get("Content-Type") != "text/html" {
+		t.Fatalf("GET /: %d %q %q", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
-	head := get(base + "/")
-	for _, want := range []string{"HTTP/1.1 200", "content-security-policy: default-src 'none'", "x-frame-options: deny", "content-type: text/html"} {
-		if !strings.Contains(strings.ToLower(head), strings.ToLower(want)) {
-			t.Errorf("GET / lacks %q:\n%s", want, head)
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "default-src 'none'",
+		"X-Frame-Options":         "deny",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "no-referrer",
+	} {
+		if !strings.HasPrefix(r.Header.Get(h), want) {
+			t.Errorf("%s: %q, want %q", h, r.Header.Get(h), want)
 		}
 	}
-	if h := get(base + "/nope.html"); !strings.HasPrefix(h, "HTTP/1.1 404") {
-		t.Errorf("missing file: %s", h)
+	if r := lwstest.Curl(t, base+"/nope.html"); r.Status != 404 {
+		t.Errorf("missing file: %d", r.Status)
 	}
 	for _, p := range []string{"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd"} {
-		if h := get(base + p); !strings.HasPrefix(h, "HTTP/1.1 403") {
-			t.Errorf("%s: %s", p, h)
+		if r := lwstest.Curl(t, "--path-as-is", base+p); r.Status != 403 || strings.Contains(r.Body, "root:") {
+			t.Errorf("%s: %d %q", p, r.Status, r.Body)
 		}
 	}
+}
+
+// The page in a real browser, twice: text sent from one tab appears in
+// both, through the page's own example.js and the lws-minimal protocol.
+func TestChromiumChat(t *testing.T) {
+	c := start(t)
+	url := "http://localhost:" + c.Vhosts()[0].Addr()[strings.LastIndex(c.Vhosts()[0].Addr(), ":")+1:] + "/"
+	b := lwstest.NewBrowser(t)
+	one, two := b.NewTab(url), b.NewTab(url)
+	for _, tab := range []*lwstest.Tab{one, two} {
+		tab.WaitFor("ws connection", func() string { return tab.Text("#status") }, "ws open", 10*time.Second)
+	}
+	one.Type("#m", "typed in tab one")
+	one.Click("#b")
+	two.WaitFor("tab two", func() string { return two.Value("#r") }, "typed in tab one", 10*time.Second)
+	one.WaitFor("tab one", func() string { return one.Value("#r") }, "typed in tab one", 10*time.Second)
 }

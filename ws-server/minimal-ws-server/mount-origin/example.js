@@ -18,7 +18,7 @@ document.addEventListener("DOMContentLoaded", function () {
 	ws.onopen = function () {
 		m.disabled = false;
 		b.disabled = false;
-		status.textContent = "connected";
+		status.textContent = "ws open";
 	};
 	ws.onmessage = function (msg) {
 		r.value += msg.data + "\n";
@@ -27,7 +27,7 @@ document.addEventListener("DOMContentLoaded", function () {
 	ws.onclose = function () {
 		m.disabled = true;
 		b.disabled = true;
-		status.textContent = "disconnected";
+		status.textContent = "ws closed";
 	};
 
 	function send() {
