@@ -50,7 +50,7 @@ type Conn struct {
 	// The writeable discipline (lws_callback_on_writable / lws_write).
 	wantWritable   bool // the protocol asked for a writeable callback
 	inWritableList bool // queued on the loop's writable list
-	writeBusy      bool // the previous write has not left yet
+	writeBusy      bool // http: the previous write has not left yet (ws asks nbConn)
 	writeAllowed   bool // inside a callback that may write once
 	wrote          bool // that one write happened
 	closed         bool
@@ -156,11 +156,21 @@ func (c *Conn) CallbackOnWritable() {
 }
 
 func (c *Conn) queueWritable() {
-	if c.writeBusy || c.inWritableList || !c.wantWritable {
+	if c.inWritableList || !c.wantWritable || c.busy() {
 		return
 	}
 	c.inWritableList = true
 	c.ctx.loop.writable = append(c.ctx.loop.writable, c)
+}
+
+// busy reports whether the previous write is still leaving. For a ws
+// connection it asks the nbConn, and if so asks it to report the drain (so a
+// write nobody follows up costs no event on the loop).
+func (c *Conn) busy() bool {
+	if c.ws != nil && c.ws.nb != nil {
+		return c.ws.nb.busyNotify()
+	}
+	return c.writeBusy
 }
 
 // writeDone runs on the loop when the previous write has left.
@@ -179,7 +189,7 @@ func (c *Conn) writeableReason() Reason {
 }
 
 func (c *Conn) serviceWriteable() {
-	if c.closed || c.writeBusy || !c.wantWritable {
+	if c.closed || !c.wantWritable || c.busy() {
 		return
 	}
 	c.wantWritable = false

@@ -117,6 +117,7 @@ func (c *Context) Run(ctx context.Context) error {
 	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	var armedFor time.Time // when timer fires; zero when it is stopped
 	for {
 		sleep, hasTimer := c.serviceOnce()
 		select {
@@ -131,22 +132,21 @@ func (c *Context) Run(ctx context.Context) error {
 		if !c.loop.idle() {
 			continue
 		}
-		var timerC <-chan time.Time
+		// Touch the runtime timer only when the earliest Sul moved: a busy
+		// loop turns far more often than its timers change.
 		if hasTimer {
-			timer.Reset(sleep)
-			timerC = timer.C
+			due := time.Now().Add(sleep)
+			if armedFor.IsZero() || due.Before(armedFor) || due.Sub(armedFor) > time.Millisecond {
+				timer.Reset(sleep)
+				armedFor = due
+			}
 		}
 		select {
 		case <-c.loop.wake:
-		case <-timerC:
+		case <-timer.C:
+			armedFor = time.Time{}
 		case <-ctx.Done():
 		case <-c.destroyCh:
-		}
-		if hasTimer && !timer.Stop() {
-			select {
-			case <-timer.C:
-			default:
-			}
 		}
 	}
 }
@@ -165,13 +165,21 @@ func (c *Context) CancelService() {
 // destroyed and fn will never run.
 func (c *Context) Do(fn func()) bool { return c.loop.post(fn) }
 
-// Destroy stops the context: Run tears everything down and returns. It is
-// goroutine-safe and waits for teardown when Run is servicing the loop; if
-// Run was never called it tears down at once.
-func (c *Context) Destroy() {
+// Stop asks Run to tear the context down and return, without waiting: the
+// mirror of an lws example setting `interrupted` and calling
+// lws_cancel_service. It is goroutine-safe and may be called from a
+// callback.
+func (c *Context) Stop() {
 	if c.destroyed.CompareAndSwap(false, true) {
 		close(c.destroyCh)
 	}
+}
+
+// Destroy stops the context and waits until it is torn down: the mirror of
+// lws_context_destroy. It is goroutine-safe but must not be called from a
+// callback (use Stop there); if Run was never called it tears down at once.
+func (c *Context) Destroy() {
+	c.Stop()
 	if c.running.Load() {
 		<-c.doneCh
 		return

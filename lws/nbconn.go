@@ -5,30 +5,40 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
 
 // nbConn wraps a TCP connection so that, once a ws connection belongs to the
-// loop, writes never block the loop goroutine: what the kernel takes now is
-// sent, the rest waits in pending and a flusher goroutine finishes it, then
-// tells the loop the write has left. This is lws's "truncated send" buffer,
-// and it is why a writeable callback means "the previous write has left".
-// Before that (HTTP, the TLS handshake) it is a plain blocking net.Conn.
+// loop, writes never block the loop goroutine: a write only queues the bytes
+// and makes sure a flusher goroutine is sending them; the flusher blocks in
+// the runtime's poller (on any core, never on the loop) and tells the loop
+// when everything has left. This is lws's "truncated send" buffer made the
+// rule, and it is why a writeable callback means "the previous write has
+// left". Keeping the write syscalls off the loop also lets a busy server use
+// every core for them, where lws's single thread does them one by one.
+// Before the loop owns the connection (HTTP, the TLS handshake) it is a
+// plain blocking net.Conn.
 type nbConn struct {
 	tc  *net.TCPConn // not embedded: net.Buffers would find its writev and block
 	raw syscall.RawConn
 
 	mu       sync.Mutex
-	loopMode bool   // writes are non-blocking and report drain to onDrained
-	pending  []byte // bytes the kernel did not take yet, in order
-	flushing bool   // a flusher goroutine owns the socket's write side
-	closing  bool   // close once pending is flushed
-	err      error  // first write error; later writes fail with it
+	loopMode bool        // writes are non-blocking and report drain to onDrained
+	pending  []byte      // bytes queued for the flusher, in order
+	spare    []byte      // the flusher's last buffer, reused while it runs
+	flushing atomic.Bool // a flusher goroutine owns the socket's write side
+	notify   atomic.Bool // the loop waits to hear that the flusher is done
+	closing  bool        // close once pending is flushed
+	err      error       // first write error; later writes fail with it
 
 	onDrained func() // posts "write has left" to the loop
 	spawn     func(func()) bool
 }
+
+// maxSpare bounds the buffer a connection keeps between writes.
+const maxSpare = 16 << 10
 
 func newNBConn(tc *net.TCPConn) (*nbConn, error) {
 	raw, err := tc.SyscallConn()
@@ -46,11 +56,16 @@ func (n *nbConn) enterLoopMode(onDrained func(), spawn func(func()) bool) {
 	n.mu.Unlock()
 }
 
-// busy reports whether written bytes are still waiting to leave.
-func (n *nbConn) busy() bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.flushing
+// busyNotify reports whether written bytes are still leaving; if so the
+// flusher will call onDrained when they have. Only the loop calls it.
+func (n *nbConn) busyNotify() bool {
+	if !n.flushing.Load() {
+		return false
+	}
+	n.notify.Store(true)
+	// The flusher may have finished between the two lines above; it checks
+	// notify only after clearing flushing, so one of us sees the other.
+	return n.flushing.Load()
 }
 
 // Write implements net.Conn. In loop mode it never blocks and always
@@ -65,83 +80,52 @@ func (n *nbConn) Write(p []byte) (int, error) {
 	if n.err != nil {
 		return 0, n.err
 	}
-	if n.flushing {
-		n.pending = append(n.pending, p...)
-		return len(p), nil
-	}
-	done, err := n.writeNow(p)
-	if err != nil {
-		n.err = err
-		return done, err
-	}
-	if done < len(p) {
-		n.pending = append(n.pending[:0], p[done:]...)
-		n.flushing = true
+	n.pending = append(n.pending, p...)
+	if !n.flushing.Load() {
+		n.flushing.Store(true)
 		if !n.spawn(n.flush) {
-			n.flushing = false
+			n.flushing.Store(false)
 			n.err = net.ErrClosed
-			return done, n.err
+			return 0, n.err
 		}
 	}
 	return len(p), nil
 }
 
-// writeNow writes what the kernel accepts without waiting.
-func (n *nbConn) writeNow(p []byte) (int, error) {
-	done := 0
-	var werr error
-	err := n.raw.Write(func(fd uintptr) bool {
-		for done < len(p) {
-			m, e := syscall.Write(int(fd), p[done:])
-			if m > 0 {
-				done += m
-			}
-			if e == syscall.EINTR {
-				continue
-			}
-			if e == syscall.EAGAIN {
-				break
-			}
-			if e != nil {
-				werr = e
-				break
-			}
-			if m == 0 {
-				werr = io.ErrUnexpectedEOF
-				break
-			}
-		}
-		return true // never wait here: the flusher waits instead
-	})
-	if err == nil {
-		err = werr
-	}
-	return done, err
-}
-
-// flush runs on its own goroutine while there is a backlog; it blocks in the
-// runtime's poller (not the loop) until the peer has taken everything.
+// flush runs on its own goroutine while bytes are queued; it blocks in the
+// runtime's poller (not the loop) until the peer has taken everything. While
+// it runs, two buffers swap roles so a stream of writes allocates nothing.
 func (n *nbConn) flush() {
 	for {
 		n.mu.Lock()
 		buf := n.pending
-		n.pending = nil
+		n.pending = n.spare[:0]
+		n.spare = nil
 		if len(buf) == 0 {
-			n.flushing = false
+			n.flushing.Store(false)
+			n.pending, n.spare = nil, nil // an idle connection keeps no buffer
 			closing := n.closing
-			drained := n.onDrained
 			n.mu.Unlock()
 			if closing {
 				_ = n.tc.Close()
 				return
 			}
-			drained()
+			if n.notify.Swap(false) {
+				n.onDrained()
+			}
 			return
 		}
 		n.mu.Unlock()
-		if _, err := n.tc.Write(buf); err != nil {
+		_, err := n.tc.Write(buf)
+		n.mu.Lock()
+		if n.spare == nil && cap(buf) <= maxSpare {
+			n.spare = buf[:0]
+		}
+		n.mu.Unlock()
+		if err != nil {
 			n.mu.Lock()
-			n.err, n.flushing = err, false
+			n.err = err
+			n.flushing.Store(false)
 			n.mu.Unlock()
 			_ = n.tc.Close()
 			return
@@ -153,7 +137,7 @@ func (n *nbConn) flush() {
 // most linger for a peer that stopped reading.
 func (n *nbConn) closeAfterFlush(linger time.Duration) {
 	n.mu.Lock()
-	if n.flushing {
+	if n.flushing.Load() {
 		n.closing = true
 		n.mu.Unlock()
 		_ = n.tc.SetWriteDeadline(time.Now().Add(linger))

@@ -5,7 +5,8 @@ package lws
 // the connection (the wsi), why it is being called, the connection's
 // per-session data (pss) and the data that comes with the reason (received
 // bytes, the URL path for ReasonHTTP, ...). Returning a non-nil error closes
-// the connection, as returning nonzero does in lws.
+// the connection, as returning nonzero does in lws. As in lws, in is only
+// valid during the call: copy what you keep.
 type Callback func(c *Conn, reason Reason, pss any, in []byte) error
 
 // Protocol is the mirror of struct lws_protocols: a named callback plus the

@@ -109,3 +109,20 @@ const (
 	WriteNoFin                   WriteProtocol = 0x40 // LWS_WRITE_NO_FIN: more fragments of this ws message follow
 	WriteH2StreamEnd             WriteProtocol = 0x80 // LWS_WRITE_H2_STREAM_END
 )
+
+// WriteWSFlags gives the write kind for one fragment of a ws message: the
+// mirror of lws_write_ws_flags. The first fragment is text or binary, the
+// others continuations; all but the final one carry WriteNoFin.
+func WriteWSFlags(binary, first, final bool) WriteProtocol {
+	wp := WriteContinuation
+	if first {
+		wp = WriteText
+		if binary {
+			wp = WriteBinary
+		}
+	}
+	if !final {
+		wp |= WriteNoFin
+	}
+	return wp
+}

@@ -47,6 +47,10 @@ type VhostInfo struct {
 	// TimeoutSecs bounds a stalled read of one ws message or HTTP header
 	// (lws's timeout_secs); 0 means 20 s.
 	TimeoutSecs int
+	// Deflate offers permessage-deflate to ws clients: the mirror of
+	// passing lws's extension table (info.extensions) with
+	// permessage-deflate in it. lws offers no extension by default.
+	Deflate bool
 	// MaxMessageSize bounds one received ws message; a bigger one is
 	// refused with close 1009. 0 means 16 MiB.
 	MaxMessageSize int64

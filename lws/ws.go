@@ -164,7 +164,7 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 	up := websocket.Upgrader{
 		HandshakeTimeout:  v.timeout(),
 		WriteBufferPool:   txPool,
-		EnableCompression: true,
+		EnableCompression: v.info.Deflate,
 		CheckOrigin:       func(*http.Request) bool { return true }, // lws does not check Origin
 		Error: func(rw http.ResponseWriter, r *http.Request, status int, reason error) {
 			v.refuse(rw, r, status, "bad ws upgrade: "+reason.Error())
@@ -266,7 +266,7 @@ func (w *wsConn) readCycle() {
 			w.endCycle(true)
 			return
 		}
-		if w.br.Buffered() > 0 || w.moreAboveSocket() {
+		if w.br.Buffered() > 0 || w.moreAboveSocket() || w.linger() {
 			continue
 		}
 		_ = w.nc.SetReadDeadline(time.Time{})
@@ -292,6 +292,20 @@ func (w *wsConn) endCycle(parked bool) {
 		w.giveBack()
 	}
 	w.mu.Unlock()
+}
+
+// lingerTime is how long a read cycle waits for the next frame of a busy
+// connection before handing it back to the poller. A connection in a
+// request/response exchange keeps its reader (as a plain Go server would)
+// and skips the poller round trip; an idle one costs nothing after this.
+const lingerTime = 50 * time.Millisecond
+
+// linger waits up to lingerTime for more data on the runtime's poller. A
+// deadline expiry is not an error for the connection (nor for TLS).
+func (w *wsConn) linger() bool {
+	_ = w.nc.SetReadDeadline(time.Now().Add(lingerTime))
+	_, err := w.br.Peek(1)
+	return err == nil
 }
 
 // moreAboveSocket reports whether TLS holds decrypted or whole records that
@@ -360,7 +374,7 @@ func (w *wsConn) readMessage() error {
 	size := w.c.proto.rxBufferSize()
 	var check utf8Check
 	first := true
-	cur := make([]byte, size)
+	cur := getPiece(size)
 	n, rerr := io.ReadFull(r, cur)
 	for {
 		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
@@ -370,10 +384,11 @@ func (w *wsConn) readMessage() error {
 		var next []byte
 		var m int
 		if !final {
-			next = make([]byte, size)
+			next = getPiece(size)
 			m, rerr = io.ReadFull(r, next)
 			if m == 0 && rerr == io.EOF {
 				final = true
+				putPiece(next)
 			}
 		}
 		if !binary && !check.feed(cur[:n], final) {
@@ -415,7 +430,24 @@ func (w *wsConn) deliver(data []byte, first, final, binary bool) {
 		w.lastValid = time.Now()
 		c.rxFirst, c.rxFinal, c.rxBinary = first, final, binary
 		c.deliver(ReasonReceive, data)
+		putPiece(data)
 	})
+}
+
+// piecePool recycles received pieces: as in lws, the data a ReasonReceive
+// carries is only valid during the callback.
+var piecePool sync.Pool
+
+func getPiece(size int) []byte {
+	if p, ok := piecePool.Get().(*[]byte); ok && cap(*p) >= size {
+		return (*p)[:size]
+	}
+	return make([]byte, size)
+}
+
+func putPiece(b []byte) {
+	b = b[:cap(b)]
+	piecePool.Put(&b)
 }
 
 // pieceDone lets a waiting reader go on.
@@ -504,9 +536,6 @@ func (w *wsConn) write(b []byte, wp WriteProtocol) error {
 	}
 	if err != nil {
 		return fmt.Errorf("ws write: %w", err)
-	}
-	if w.nb.busy() {
-		w.c.writeBusy = true
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,7 +21,17 @@ func echoMain(args []string) error {
 	size := fs.Int("size", 64, "message size in bytes")
 	dur := fs.Duration("d", 10*time.Second, "duration per server")
 	only := fs.String("only", "", "measure only this server: lws or plain")
+	runs := fs.Int("runs", 3, "runs per server, interleaved; the median is reported")
+	target := fs.String("target", "", "measure an already running server at host:port instead")
 	_ = fs.Parse(args)
+	if *target != "" {
+		rate, err := echoLoad(*target, *conns, *size, *dur)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s: %d conns, %d bytes: %.0f round trips/s\n", *target, *conns, *size, rate)
+		return nil
+	}
 
 	dir, err := os.MkdirTemp("", "wsbench")
 	if err != nil {
@@ -43,23 +54,38 @@ func echoMain(args []string) error {
 		{"lws", "lws-go minimal-ws-server-echo", "127.0.0.1:7681", lwsBin, []string{"-d", "1", "-p", "7681"}},
 		{"plain", "plain gorilla echo", "127.0.0.1:7682", self, []string{"plain-echo", "-addr", "127.0.0.1:7682"}},
 	}
-	fmt.Printf("%-32s %6s %6s %14s\n", "server", "conns", "size", "round trips/s")
-	for _, c := range cases {
-		if *only != "" && *only != c.key {
+	fmt.Printf("%-32s %6s %6s %14s   %s\n", "server", "conns", "size", "round trips/s", "all runs")
+	rates := make([][]float64, len(cases))
+	for r := 0; r < *runs; r++ {
+		for i, c := range cases {
+			if *only != "" && *only != c.key {
+				continue
+			}
+			s, err := startServer(c.name, c.addr, c.bin, c.args...)
+			if err != nil {
+				return err
+			}
+			rate, err := echoLoad(c.addr, *conns, *size, *dur)
+			s.stop()
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.name, err)
+			}
+			rates[i] = append(rates[i], rate)
+		}
+	}
+	for i, c := range cases {
+		if len(rates[i]) == 0 {
 			continue
 		}
-		s, err := startServer(c.name, c.addr, c.bin, c.args...)
-		if err != nil {
-			return err
-		}
-		rate, err := echoLoad(c.addr, *conns, *size, *dur)
-		s.stop()
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.name, err)
-		}
-		fmt.Printf("%-32s %6d %6d %14.0f\n", c.name, *conns, *size, rate)
+		fmt.Printf("%-32s %6d %6d %14.0f   %.0f\n", c.name, *conns, *size, median(rates[i]), rates[i])
 	}
 	return nil
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
 }
 
 func echoLoad(addr string, conns, size int, dur time.Duration) (float64, error) {
