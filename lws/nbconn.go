@@ -126,7 +126,13 @@ func (n *nbConn) flush() {
 			n.mu.Lock()
 			n.err = err
 			n.flushing.Store(false)
+			closing := n.closing
 			n.mu.Unlock()
+			if closing {
+				// The peer did not take the backlog within the linger
+				// time: reset rather than let the kernel keep trying.
+				_ = n.tc.SetLinger(0)
+			}
 			_ = n.tc.Close()
 			return
 		}

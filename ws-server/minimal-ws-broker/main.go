@@ -1,0 +1,74 @@
+// Command minimal-ws-broker is lws's minimal-ws-broker in Go: a pub/sub
+// broker (protocol_lws_minimal_broker.go) on http://localhost:7681. Sockets
+// on the path /publisher publish, all others subscribe; ws-client-tx is a
+// publisher.
+//
+//	go run . [-d <loglevel>]
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/cmdline"
+	"github.com/lws-go/lws-go/lws/logs"
+)
+
+// The browser page is embedded, so `go run`
+// works from any folder (lws serves ./mount-origin from the cwd).
+var (
+	//go:embed mount-origin
+	mountOrigin embed.FS
+)
+
+func main() {
+	// Ctrl-C cancels the context; Run then closes every connection.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, 7681, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole example; tests call it with port 0 and a ready hook that
+// receives the context once it listens.
+func run(ctx context.Context, args []string, port int, ready func(*lws.Context)) error {
+	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
+	logs.Userf(log, "LWS minimal ws broker | visit http://localhost:7681")
+
+	origin, err := fs.Sub(mountOrigin, "mount-origin")
+	if err != nil {
+		return fmt.Errorf("mount-origin: %w", err)
+	}
+	info := lws.ContextInfo{
+		Logger: log,
+		VhostInfo: lws.VhostInfo{
+			Name: "localhost",
+			Port: port,
+			// By lws convention protocols[0] serves HTTP; the mount does the work.
+			Protocols: []*lws.Protocol{{Name: "http", Callback: lws.HTTPDummy}, ProtocolLwsMinimalBroker},
+			Mounts: []lws.Mount{{
+				Mountpoint:     "/",
+				OriginFS:       origin,
+				Def:            "index.html",
+				OriginProtocol: lws.OriginFile,
+			}},
+			Options: lws.OptionHTTPHeadersSecurity,
+		},
+	}
+	c, err := lws.NewContext(info)
+	if err != nil {
+		return fmt.Errorf("lws init failed: %w", err)
+	}
+	if ready != nil {
+		ready(c)
+	}
+	return c.Run(ctx)
+}
