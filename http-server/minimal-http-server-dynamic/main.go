@@ -1,0 +1,78 @@
+// Command minimal-http-server-dynamic is lws's minimal-http-server-dynamic
+// in Go: files from an embedded folder, except /dyn/..., which the "http"
+// protocol writes piece by piece from its writeable callbacks
+// (protocol_http.go). Two vhosts: "http" on http://localhost:7681 and TLS
+// "localhost" on https://localhost:7682.
+//
+//	go run . [-d <loglevel>]
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/cmdline"
+	"github.com/lws-go/lws-go/lws/logs"
+)
+
+var (
+	//go:embed mount-origin
+	mountOrigin embed.FS
+	//go:embed localhost-100y.cert
+	certPEM []byte
+	//go:embed localhost-100y.key
+	keyPEM []byte
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, [2]int{7681, 7682}, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole example; tests pass ports 0 and a ready hook.
+func run(ctx context.Context, args []string, ports [2]int, ready func(*lws.Context)) error {
+	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
+	logs.Userf(log, "LWS minimal http server dynamic | visit http://localhost:7681 or https://localhost:7682")
+
+	origin, err := fs.Sub(mountOrigin, "mount-origin")
+	if err != nil {
+		return fmt.Errorf("mount-origin: %w", err)
+	}
+	mounts := []lws.Mount{
+		// "/dyn" is longer than "/", so it wins for /dyn and /dyn/...
+		{Mountpoint: "/dyn", Protocol: "http", OriginProtocol: lws.OriginCallback},
+		{Mountpoint: "/", OriginFS: origin, Def: "index.html", OriginProtocol: lws.OriginFile},
+	}
+	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{Options: lws.OptionExplicitVhosts}})
+	if err != nil {
+		return fmt.Errorf("lws init failed: %w", err)
+	}
+	vhosts := []lws.VhostInfo{
+		{Name: "http", Port: ports[0]},
+		{Name: "localhost", Port: ports[1], TLS: lws.TLSInfo{CertMem: certPEM, KeyMem: keyPEM}},
+	}
+	for _, info := range vhosts {
+		info.Protocols = []*lws.Protocol{ProtocolHTTP}
+		info.Mounts = mounts
+		info.ErrorDocument404 = "/404.html"
+		info.Options = lws.OptionHTTPHeadersSecurity
+		if _, err := c.CreateVhost(info); err != nil {
+			c.Destroy()
+			return fmt.Errorf("failed to create vhost %s: %w", info.Name, err)
+		}
+	}
+	if ready != nil {
+		ready(c)
+	}
+	return c.Run(ctx)
+}

@@ -1,0 +1,81 @@
+// Command minimal-http-server-tls is lws's minimal-http-server-tls in Go:
+// the minimal http server over TLS at https://localhost:7681, with HTTP/2
+// negotiated by ALPN (the page shows a badge when it arrived over h2).
+//
+//	go run . [-d <loglevel>] [--port <n>] [-h]
+//
+// The certificate is the self-signed localhost-100y pair the example
+// carries (embedded); -h turns on the strict Host: check for upgrades.
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/cmdline"
+	"github.com/lws-go/lws-go/lws/logs"
+)
+
+var (
+	//go:embed mount-origin
+	mountOrigin embed.FS
+	//go:embed localhost-100y.cert
+	certPEM []byte
+	//go:embed localhost-100y.key
+	keyPEM []byte
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, 7681, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole example; tests call it with port 0 and a ready hook.
+func run(ctx context.Context, args []string, port int, ready func(*lws.Context)) error {
+	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
+	logs.Userf(log, "LWS minimal http server TLS | visit https://localhost:7681")
+
+	origin, err := fs.Sub(mountOrigin, "mount-origin")
+	if err != nil {
+		return fmt.Errorf("mount-origin: %w", err)
+	}
+	info := lws.ContextInfo{
+		Logger: log,
+		VhostInfo: lws.VhostInfo{
+			Port: cmdline.Int(args, "--port", port),
+			// ssl_cert_filepath / ssl_private_key_filepath, from memory here.
+			TLS: lws.TLSInfo{CertMem: certPEM, KeyMem: keyPEM},
+			// One mount: the URL space "/" is the folder of files, with
+			// index.html for directories (lws's struct lws_http_mount).
+			Mounts: []lws.Mount{{
+				Mountpoint:     "/",
+				OriginFS:       origin,
+				Def:            "index.html",
+				OriginProtocol: lws.OriginFile,
+			}},
+			ErrorDocument404: "/404.html",
+			Options:          lws.OptionHTTPHeadersSecurity,
+		},
+	}
+	if cmdline.Has(args, "-h") {
+		info.Options |= lws.OptionVhostUpgStrictHost
+	}
+	c, err := lws.NewContext(info)
+	if err != nil {
+		return fmt.Errorf("lws init failed: %w", err)
+	}
+	if ready != nil {
+		ready(c)
+	}
+	return c.Run(ctx)
+}
