@@ -57,12 +57,15 @@ type Mount struct {
 
 type mountState struct {
 	*Mount
-	fsys  fs.FS
-	proxy *httputil.ReverseProxy
+	fsys            fs.FS
+	proxy           *httputil.ReverseProxy
+	cache           fileCache // OriginFS files served from memory (filecache.go)
+	cacheControlHdr []string  // the mount's cache-control, computed once
 }
 
 func newMountState(m *Mount) (*mountState, error) {
 	ms := &mountState{Mount: m}
+	ms.cacheControlHdr = []string{ms.cacheControl()}
 	switch m.OriginProtocol {
 	case OriginFile:
 		switch {
@@ -178,6 +181,10 @@ func cleanRel(rel string) (string, error) {
 	if strings.ContainsAny(rel, "\\\x00") {
 		return "", errTraversal
 	}
+	// Fast path: nothing to clean (the common case, checked allocation-free).
+	if name := strings.TrimPrefix(rel, "/"); !strings.Contains(rel, "..") && fs.ValidPath(name) {
+		return name, nil
+	}
 	for _, seg := range strings.Split(rel, "/") {
 		if seg == ".." {
 			return "", errTraversal
@@ -203,6 +210,12 @@ func (v *Vhost) serveFile(w http.ResponseWriter, r *http.Request, m *mountState,
 	if err != nil {
 		v.refuse(w, r, http.StatusForbidden, "path traversal refused")
 		return
+	}
+	if m.OriginFS != nil {
+		if e := m.cached(name); e != nil {
+			v.serveCached(w, r, m, e)
+			return
+		}
 	}
 	f, err := m.fsys.Open(name)
 	if err != nil {
@@ -243,6 +256,8 @@ func (v *Vhost) serveFile(w http.ResponseWriter, r *http.Request, m *mountState,
 }
 
 func modTime(st fs.FileInfo) time.Time { return st.ModTime() }
+
+var zeroTime time.Time
 
 // notFound serves the vhost's 404 document with status 404, or a plain 404.
 func (v *Vhost) notFound(w http.ResponseWriter, r *http.Request) {

@@ -161,18 +161,22 @@ func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // securityHeaders are lws's "best practice" headers (from the Mozilla
 // Observatory), sent with LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE.
-var securityHeaders = [][2]string{
-	{"Content-Security-Policy", "default-src 'none'; img-src 'self' data: ; script-src 'self'; font-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none';form-action 'self';"},
-	{"X-Content-Type-Options", "nosniff"},
-	{"X-Xss-Protection", "1; mode=block"},
-	{"X-Frame-Options", "deny"},
-	{"Referrer-Policy", "no-referrer"},
+// Each value is shared by every response, so its slice has len == cap.
+var securityHeaders = []struct {
+	key string
+	val []string
+}{
+	{"Content-Security-Policy", []string{"default-src 'none'; img-src 'self' data: ; script-src 'self'; font-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none';form-action 'self';"}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"X-Xss-Protection", []string{"1; mode=block"}},
+	{"X-Frame-Options", []string{"deny"}},
+	{"Referrer-Policy", []string{"no-referrer"}},
 }
 
 func (v *Vhost) addHeaders(h http.Header) {
 	if v.info.Options&OptionHTTPHeadersSecurity != 0 {
 		for _, kv := range securityHeaders {
-			h[kv[0]] = []string{kv[1]}
+			h[kv.key] = kv.val
 		}
 	}
 	for k, val := range v.info.Headers {

@@ -170,3 +170,52 @@ func TestSlowReaderDoesNotBlockLoop(t *testing.T) {
 		}
 	}
 }
+
+// Validity (lws's retry_and_idle_policy, -v in the examples): an idle peer
+// is pinged; one that answers stays, one that does not is hung up on.
+func TestValidityPingAndHangup(t *testing.T) {
+	closed := make(chan struct{}, 2)
+	pongs := make(chan struct{}, 16)
+	p := &Protocol{Name: "v", Callback: func(c *Conn, reason Reason, pss any, in []byte) error {
+		switch reason {
+		case ReasonClosed:
+			closed <- struct{}{}
+		case ReasonReceivePong:
+			pongs <- struct{}{}
+		}
+		return nil
+	}}
+	info := VhostInfo{Protocols: []*Protocol{p}, RetryPolicy: &RetryBackoff{SecsSinceValidPing: 1, SecsSinceValidHangup: 2}}
+	c := startContext(t, ContextInfo{VhostInfo: info})
+	url := "ws://" + c.Vhosts()[0].Addr() + "/"
+	alive := dialWS(t, url, "v")
+	silent := dialWS(t, url, "v")
+	// alive reads, so gorilla answers the server's pings; silent never reads.
+	go func() {
+		for {
+			if _, _, err := alive.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case <-closed:
+	case <-time.After(6 * time.Second):
+		t.Fatal("silent peer was not hung up on")
+	}
+	select {
+	case <-pongs:
+	default:
+		t.Fatal("no pong from the peer that reads")
+	}
+	time.Sleep(1500 * time.Millisecond)
+	select {
+	case <-closed:
+		t.Fatal("the peer answering pings was hung up on too")
+	default:
+	}
+	_ = silent.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, _, err := silent.ReadMessage(); err == nil {
+		t.Fatal("silent peer's connection still delivers")
+	}
+}

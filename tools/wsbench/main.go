@@ -3,6 +3,7 @@
 //
 //	wsbench idle  [-n 5000]              memory per idle ws connection
 //	wsbench echo  [-c 50] [-size 64] [-d 10s]  echo round trips per second
+//	wsbench files [-t 2] [-c 64] [-d 5s]       wrk on minimal-http-server's index.html
 //	wsbench plain-chat  -addr :7682      plain gorilla chat server (baseline)
 //	wsbench plain-echo  -addr :7682      plain gorilla echo server (baseline)
 //	wsbench plain-files -addr :7682 -dir D  plain net/http FileServer (baseline)
@@ -27,6 +28,8 @@ func main() {
 		err = idleMain(args)
 	case "echo":
 		err = echoMain(args)
+	case "files":
+		err = filesMain(args)
 	case "plain-chat":
 		err = plainChatMain(args)
 	case "plain-echo":
@@ -43,6 +46,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: wsbench idle|echo|plain-chat|plain-echo|plain-files [flags]")
+	fmt.Fprintln(os.Stderr, "usage: wsbench idle|echo|files|plain-chat|plain-echo|plain-files [flags]")
 	os.Exit(2)
 }

@@ -46,7 +46,7 @@ func main() {
 // periods (as per-vhost options) and a ready hook that receives the context.
 func run(ctx context.Context, args []string, port int, timing map[string]string, ready func(*lws.Context)) error {
 	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal ws server | visit http://localhost:7681 (-s = use TLS / https)")
+	logs.Userf(log, "LWS minimal ws server timer | visit http://localhost:7681 (-s = use TLS / https)")
 
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {
