@@ -34,7 +34,7 @@ func main() {
 
 // errEchoFailed is -o's failure: the connection closed before a whole
 // message went back.
-var errEchoFailed = errors.New("Completed failed")
+var errEchoFailed = errors.New("echo: completed failed: no whole message was echoed")
 
 // run is the whole example; tests pass "-p 0" and a ready hook.
 func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
