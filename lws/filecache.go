@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 )
 
 // An OriginFS mount (typically an embed.FS) cannot change while the server
@@ -27,6 +28,7 @@ type cachedFile struct {
 	contentType   []string
 	contentLength []string
 	etag          []string
+	fast          atomic.Pointer[fastEntry] // the whole response, for the fast path
 }
 
 type fileCache struct {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -20,10 +21,13 @@ type listener struct {
 	ctx    *Context
 	addr   string
 	ln     net.Listener
+	fast   *fastListener // plain HTTP: the fast path in front of net/http
 	srv    *http.Server
 	tls    bool
-	vhosts []*Vhost
 	served chan struct{}
+
+	mu     sync.RWMutex // vhosts change on the loop, are read by handlers
+	vhosts []*Vhost
 }
 
 // bind gives vh a listener: a new one, or the existing one on its port.
@@ -34,7 +38,9 @@ func (c *Context) bind(vh *Vhost) error {
 			if l.tls != vh.info.TLS.enabled() {
 				return fmt.Errorf("port %d: vhosts sharing a port must all use TLS or none", vh.info.Port)
 			}
+			l.mu.Lock()
 			l.vhosts = append(l.vhosts, vh)
+			l.mu.Unlock()
 			vh.ln = l
 			return nil
 		}
@@ -73,7 +79,8 @@ func (c *Context) bind(vh *Vhost) error {
 		}
 		l.ln = tls.NewListener(nbListener{ln.(*net.TCPListener)}, cfg)
 	} else {
-		l.ln = ln
+		l.fast = newFastListener(l, ln.(*net.TCPListener))
+		l.ln = l.fast
 	}
 	c.listeners[addr] = l
 	go func() {
@@ -87,6 +94,8 @@ func (c *Context) bind(vh *Vhost) error {
 
 // certificate picks the vhost certificate by SNI, else the first one.
 func (l *listener) certificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
 	var first *tls.Certificate
 	for _, vh := range l.vhosts {
 		if vh.tlsCert == nil {
@@ -107,13 +116,16 @@ func (l *listener) certificate(hello *tls.ClientHelloInfo) (*tls.Certificate, er
 
 // remove detaches a destroyed vhost; the last one closes the socket.
 func (l *listener) remove(vh *Vhost) {
+	l.mu.Lock()
 	for i, v := range l.vhosts {
 		if v == vh {
 			l.vhosts = append(l.vhosts[:i], l.vhosts[i+1:]...)
 			break
 		}
 	}
-	if len(l.vhosts) == 0 {
+	empty := len(l.vhosts) == 0
+	l.mu.Unlock()
+	if empty {
 		l.close()
 		delete(l.ctx.listeners, l.addr)
 	}
@@ -122,11 +134,17 @@ func (l *listener) remove(vh *Vhost) {
 func (l *listener) close() {
 	_ = l.srv.Close()
 	<-l.served
+	if l.fast != nil {
+		l.fast.Close()
+		l.fast.wait()
+	}
 }
 
 // pick chooses the vhost for a request by Host: (lws matches the vhost name,
 // then falls back to the first vhost on the port).
 func (l *listener) pick(host string) *Vhost {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
 	vhosts := l.vhosts
 	if len(vhosts) == 0 {
 		return nil

@@ -99,6 +99,15 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nc, brw, nil // gorilla refuses data sent before the handshake completed
 	}
 	w := h.w
+	if rc, ok := nc.(*replayConn); ok {
+		// The fast path read this request; once net/http has consumed it
+		// the plain TCP connection is all there is.
+		if rc.br != nil && rc.br.Buffered() > 0 {
+			nc.Close()
+			return nil, nil, errors.New("client sent data before the handshake completed")
+		}
+		nc = rc.TCPConn
+	}
 	switch conn := nc.(type) {
 	case *net.TCPConn:
 		nb, err := newNBConn(conn)

@@ -1,0 +1,450 @@
+package lws
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The fast path answers the commonest request a file server sees (a plain
+// GET or HEAD over HTTP/1.x for a file an OriginFS mount holds in memory)
+// straight from a precomputed response, below net/http: one read, one
+// writev, no allocation. Anything else, at the first sign of it (a body, an
+// upgrade, a range, percent-encoding, an odd header, TLS), goes to net/http
+// with every byte read so far, so behaviour never depends on which path
+// answered; only the cost does. lws serves files from its own parser in the
+// same spirit.
+
+// fastListener accepts plain TCP connections for a listener: each starts on
+// the fast path and is handed to net/http (through Accept) when needed.
+type fastListener struct {
+	l       *listener
+	tcp     *net.TCPListener
+	handoff chan net.Conn
+	done    chan struct{}
+	once    sync.Once
+
+	mu     sync.Mutex
+	active map[*net.TCPConn]struct{} // on the fast path now
+	wg     sync.WaitGroup            // their goroutines and the accept loop
+}
+
+func newFastListener(l *listener, tcp *net.TCPListener) *fastListener {
+	f := &fastListener{l: l, tcp: tcp, handoff: make(chan net.Conn), done: make(chan struct{}),
+		active: map[*net.TCPConn]struct{}{}}
+	f.wg.Add(1)
+	go f.acceptLoop()
+	return f
+}
+
+func (f *fastListener) acceptLoop() {
+	defer f.wg.Done()
+	for {
+		c, err := f.tcp.AcceptTCP()
+		if err != nil {
+			f.Close()
+			return
+		}
+		f.mu.Lock()
+		select {
+		case <-f.done:
+			f.mu.Unlock()
+			_ = c.Close()
+			return
+		default:
+		}
+		f.active[c] = struct{}{}
+		f.wg.Add(1)
+		f.mu.Unlock()
+		go func() {
+			defer f.wg.Done()
+			f.serve(c)
+			f.mu.Lock()
+			delete(f.active, c)
+			f.mu.Unlock()
+		}()
+	}
+}
+
+// Accept gives net/http the connections the fast path handed over.
+func (f *fastListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-f.handoff:
+		return c, nil
+	case <-f.done:
+		return nil, net.ErrClosed
+	}
+}
+
+// Close stops accepting and closes the connections on the fast path (the
+// ones handed over are net/http's to close).
+func (f *fastListener) Close() error {
+	f.once.Do(func() {
+		f.mu.Lock()
+		close(f.done)
+		for c := range f.active {
+			_ = c.Close()
+		}
+		f.mu.Unlock()
+		_ = f.tcp.Close()
+	})
+	return nil
+}
+
+// wait returns once every fast-path goroutine has ended.
+func (f *fastListener) wait() { f.wg.Wait() }
+
+func (f *fastListener) Addr() net.Addr { return f.tcp.Addr() }
+
+// fastReaders are the fast path's buffered readers, returned when a
+// connection closes or goes to net/http with nothing buffered.
+var fastReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+
+// serve answers fast requests on c until one needs net/http.
+func (f *fastListener) serve(c *net.TCPConn) {
+	br := fastReaders.Get().(*bufio.Reader)
+	br.Reset(c)
+	vh := f.l.firstVhost()
+	idle, header := 5*time.Second, 20*time.Second
+	if vh != nil {
+		header = vh.timeout()
+		if vh.info.KeepaliveTimeout > 0 {
+			idle = vh.info.KeepaliveTimeout
+		}
+	}
+	var out []byte // this connection's response buffer, reused
+	for served := 0; ; served++ {
+		// One deadline covers waiting for the request and reading all of
+		// its header: the header timeout for the first request, the
+		// keep-alive idle time after (slowloris protection either way).
+		// Pipelined requests are already here and need none.
+		if br.Buffered() == 0 {
+			wait := min(idle, header)
+			if served == 0 {
+				wait = header
+			}
+			_ = c.SetReadDeadline(time.Now().Add(wait))
+		}
+		n, req, err := peekRequest(br)
+		if errors.Is(err, errNotFast) {
+			f.handOff(c, br)
+			return
+		}
+		if err != nil {
+			f.drop(c, br)
+			return
+		}
+		resp := f.l.fastResponse(&req)
+		if resp == nil {
+			f.handOff(c, br)
+			return
+		}
+		_, _ = br.Discard(n)
+		if out, err = resp.write(c, &req, out); err != nil || req.close {
+			f.drop(c, br)
+			return
+		}
+	}
+}
+
+func (f *fastListener) drop(c *net.TCPConn, br *bufio.Reader) {
+	_ = c.Close()
+	br.Reset(nil)
+	fastReaders.Put(br)
+}
+
+// handOff passes the connection to net/http. Bytes already buffered are
+// replayed first; with none, net/http gets the plain TCP connection.
+func (f *fastListener) handOff(c *net.TCPConn, br *bufio.Reader) {
+	_ = c.SetReadDeadline(time.Time{})
+	var nc net.Conn = c
+	if br.Buffered() > 0 {
+		nc = &replayConn{TCPConn: c, br: br}
+	} else {
+		br.Reset(nil)
+		fastReaders.Put(br)
+	}
+	select {
+	case f.handoff <- nc:
+	case <-f.done:
+		_ = c.Close()
+	}
+}
+
+// replayConn is a connection whose first bytes were already read by the
+// fast path; Read returns them before reading the socket again. Its
+// methods other than Read are the TCP connection's.
+type replayConn struct {
+	*net.TCPConn
+	br *bufio.Reader
+}
+
+func (r *replayConn) Read(p []byte) (int, error) {
+	if r.br == nil {
+		return r.TCPConn.Read(p)
+	}
+	if r.br.Buffered() == 0 {
+		// Drained: give the buffer back and read directly from now on.
+		br := r.br
+		r.br = nil
+		br.Reset(nil)
+		fastReaders.Put(br)
+		return r.TCPConn.Read(p)
+	}
+	return r.br.Read(p)
+}
+
+// fastRequest is what the fast path needs of a request.
+type fastRequest struct {
+	head        bool   // HEAD rather than GET
+	path        []byte // without the query
+	host        []byte
+	ifNoneMatch []byte
+	close       bool // the connection ends after this response
+}
+
+// errNotFast means "let net/http answer this": nothing is wrong with the
+// request as far as the fast path can tell.
+var errNotFast = errors.New("lws: not a fast-path request")
+
+// peekRequest parses the request at the front of br without consuming it,
+// returning its length. It accepts only what it fully understands.
+func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
+	var req fastRequest
+	var buf []byte
+	for {
+		var err error
+		buf, err = br.Peek(br.Buffered())
+		if err != nil {
+			return 0, req, err
+		}
+		if i := bytes.Index(buf, []byte("\r\n\r\n")); i >= 0 {
+			buf = buf[:i+4]
+			break
+		}
+		if br.Buffered() >= br.Size() {
+			return 0, req, errNotFast // big headers: net/http has the limits
+		}
+		if _, err := br.Peek(br.Buffered() + 1); err != nil {
+			return 0, req, err // timeout (slowloris) or the peer went away
+		}
+	}
+	total := len(buf)
+	line, rest, _ := bytes.Cut(buf, []byte("\r\n"))
+	method, line, ok1 := bytes.Cut(line, []byte(" "))
+	target, proto, ok2 := bytes.Cut(line, []byte(" "))
+	if !ok1 || !ok2 {
+		return 0, req, errNotFast
+	}
+	switch string(method) {
+	case "GET":
+	case "HEAD":
+		req.head = true
+	default:
+		return 0, req, errNotFast
+	}
+	switch string(proto) {
+	case "HTTP/1.1":
+	case "HTTP/1.0":
+		req.close = true
+	default:
+		return 0, req, errNotFast
+	}
+	path, _, _ := bytes.Cut(target, []byte("?"))
+	if !fastPathOK(path) {
+		return 0, req, errNotFast
+	}
+	req.path = path
+	for len(rest) > 2 {
+		var hl []byte
+		hl, rest, _ = bytes.Cut(rest, []byte("\r\n"))
+		name, value, ok := bytes.Cut(hl, []byte(":"))
+		if !ok || len(name) == 0 || !isToken(name) {
+			return 0, req, errNotFast
+		}
+		value = bytes.TrimSpace(value)
+		switch {
+		case asciiEqualFold(name, "host"):
+			if req.host != nil {
+				return 0, req, errNotFast
+			}
+			req.host = value
+		case asciiEqualFold(name, "connection"):
+			if asciiContainsFold(value, "close") {
+				req.close = true
+			} else if asciiContainsFold(value, "keep-alive") {
+				req.close = false
+			}
+			if asciiContainsFold(value, "upgrade") {
+				return 0, req, errNotFast
+			}
+		case asciiEqualFold(name, "if-none-match"):
+			req.ifNoneMatch = value
+		case asciiEqualFold(name, "content-length"), asciiEqualFold(name, "transfer-encoding"),
+			asciiEqualFold(name, "upgrade"), asciiEqualFold(name, "expect"),
+			asciiEqualFold(name, "range"), asciiEqualFold(name, "if-range"):
+			return 0, req, errNotFast
+		}
+	}
+	if req.host == nil && string(proto) == "HTTP/1.1" {
+		return 0, req, errNotFast // net/http answers the 400
+	}
+	return total, req, nil
+}
+
+// fastPathOK accepts only plain paths: no percent-encoding, no "..", no
+// empty segments, nothing a cleaner would change.
+func fastPathOK(p []byte) bool {
+	if len(p) == 0 || p[0] != '/' || bytes.Contains(p, []byte("..")) || bytes.Contains(p, []byte("//")) ||
+		bytes.Contains(p, []byte("/./")) {
+		return false
+	}
+	for _, c := range p {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == '/' || c == '.' || c == '-' || c == '_' || c == '~':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isToken(b []byte) bool {
+	for _, c := range b {
+		if c <= ' ' || c >= 0x7f || bytes.IndexByte([]byte("()<>@,;:\\\"/[]?={}"), c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	return len(b) == len(s) && bytes.EqualFold(b, []byte(s))
+}
+
+func asciiContainsFold(b []byte, s string) bool {
+	return bytes.Contains(bytes.ToLower(b), []byte(s))
+}
+
+// fastResponse finds the precomputed response for req, or nil to let
+// net/http answer.
+func (l *listener) fastResponse(req *fastRequest) *fastResp {
+	vh := l.pick(string(req.host))
+	if vh == nil || vh.destroyed {
+		return nil
+	}
+	p := string(req.path)
+	m := vh.matchMount(p)
+	if m == nil || m.OriginProtocol != OriginFile || m.OriginFS == nil {
+		return nil
+	}
+	rel := p[len(m.Mountpoint):]
+	if rel == "" || rel[len(rel)-1] == '/' {
+		rel += m.Def
+	}
+	name, err := cleanRel(rel)
+	if err != nil {
+		return nil
+	}
+	e := m.cached(name)
+	if e == nil {
+		return nil
+	}
+	return e.fastResp(vh, m)
+}
+
+// fastResp is a whole response but for the Date line.
+type fastResp struct {
+	ok, notModified []byte // "HTTP/1.1 200 OK\r\n"... up to the Date line
+	tail            []byte // "\r\n" ending the headers, then the body
+	etag            []byte
+}
+
+// fastResp builds (once per vhost and mount) the bytes net/http would send.
+func (e *cachedFile) fastResp(vh *Vhost, m *mountState) *fastResp {
+	if r := e.fast.Load(); r != nil && r.vh == vh {
+		return &r.resp
+	}
+	h := http.Header{}
+	vh.addHeaders(h)
+	h["Content-Type"] = e.contentType
+	h["Cache-Control"] = m.cacheControlHdr
+	h["Etag"] = e.etag
+	var common bytes.Buffer
+	_ = h.Write(&common)
+	ok := append([]byte("HTTP/1.1 200 OK\r\nContent-Length: "+e.contentLength[0]+"\r\n"), common.Bytes()...)
+	nm := append([]byte("HTTP/1.1 304 Not Modified\r\n"), common.Bytes()...)
+	r := &fastEntry{vh: vh, resp: fastResp{ok: ok, notModified: nm, tail: append([]byte("\r\n"), e.body...), etag: []byte(e.etag[0])}}
+	e.fast.Store(r)
+	return &r.resp
+}
+
+type fastEntry struct {
+	vh   *Vhost
+	resp fastResp
+}
+
+// write sends the response in one write: headers, Date, body. Responses
+// up to fastCopyMax are assembled in the connection's reusable buffer out;
+// bigger ones go out with writev.
+func (r *fastResp) write(c *net.TCPConn, req *fastRequest, out []byte) ([]byte, error) {
+	head, tail := r.ok, r.tail
+	if req.ifNoneMatch != nil && bytes.Equal(req.ifNoneMatch, r.etag) {
+		head, tail = r.notModified, r.tail[:2]
+	} else if req.head {
+		tail = r.tail[:2]
+	}
+	var closing []byte
+	if req.close {
+		closing = connectionClose
+	}
+	date := dateLine()
+	if len(head)+len(tail) > fastCopyMax {
+		bufs := net.Buffers{head, date, closing, tail}
+		_, err := bufs.WriteTo(c)
+		return out, err
+	}
+	out = append(append(append(append(out[:0], head...), date...), closing...), tail...)
+	_, err := c.Write(out)
+	return out, err
+}
+
+// fastCopyMax bounds the responses copied into one buffer before writing.
+const fastCopyMax = 16 << 10
+
+var connectionClose = []byte("Connection: close\r\n")
+
+// dateLine is "Date: ...\r\n", formatted at most once a second.
+func dateLine() []byte {
+	now := time.Now().Unix()
+	if d := cachedDate.Load(); d != nil && d.sec == now {
+		return d.line
+	}
+	d := &dateCache{sec: now, line: []byte("Date: " + time.Unix(now, 0).UTC().Format(http.TimeFormat) + "\r\n")}
+	cachedDate.Store(d)
+	return d.line
+}
+
+type dateCache struct {
+	sec  int64
+	line []byte
+}
+
+var cachedDate atomic.Pointer[dateCache]
+
+// firstVhost is the listener's first vhost, whose timeouts the fast path
+// uses before it knows the request's Host.
+func (l *listener) firstVhost() *Vhost {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if len(l.vhosts) == 0 {
+		return nil
+	}
+	return l.vhosts[0]
+}
