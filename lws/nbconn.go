@@ -25,13 +25,15 @@ type nbConn struct {
 	raw syscall.RawConn
 
 	mu       sync.Mutex
-	loopMode bool        // writes are non-blocking and report drain to onDrained
-	pending  []byte      // bytes queued for the flusher, in order
-	spare    []byte      // the flusher's last buffer, reused while it runs
-	flushing atomic.Bool // a flusher goroutine owns the socket's write side
-	notify   atomic.Bool // the loop waits to hear that the flusher is done
-	closing  bool        // close once pending is flushed
-	err      error       // first write error; later writes fail with it
+	loopMode bool          // writes are non-blocking and report drain to onDrained
+	pending  []byte        // bytes queued for the flusher, in order
+	spare    []byte        // the flusher's last buffer, reused while it runs
+	flushing atomic.Bool   // written bytes have not all left yet
+	notify   atomic.Bool   // the loop waits to hear that they have
+	alive    bool          // a flusher goroutine exists (it lingers briefly when done)
+	more     chan struct{} // wakes a lingering flusher
+	closing  bool          // close once pending is flushed
+	err      error         // first write error; later writes fail with it
 
 	onDrained func() // posts "write has left" to the loop
 	spawn     func(func()) bool
@@ -81,13 +83,20 @@ func (n *nbConn) Write(p []byte) (int, error) {
 		return 0, n.err
 	}
 	n.pending = append(n.pending, p...)
-	if !n.flushing.Load() {
-		n.flushing.Store(true)
-		if !n.spawn(n.flush) {
-			n.flushing.Store(false)
-			n.err = net.ErrClosed
-			return 0, n.err
+	n.flushing.Store(true)
+	if n.alive {
+		select {
+		case n.more <- struct{}{}:
+		default:
 		}
+		return len(p), nil
+	}
+	n.alive, n.more = true, make(chan struct{}, 1)
+	if !n.spawn(n.flush) {
+		n.alive = false
+		n.flushing.Store(false)
+		n.err = net.ErrClosed
+		return 0, n.err
 	}
 	return len(p), nil
 }
@@ -96,6 +105,10 @@ func (n *nbConn) Write(p []byte) (int, error) {
 // runtime's poller (not the loop) until the peer has taken everything. While
 // it runs, two buffers swap roles so a stream of writes allocates nothing.
 func (n *nbConn) flush() {
+	n.mu.Lock()
+	more := n.more
+	n.mu.Unlock()
+	var linger *time.Timer
 	for {
 		n.mu.Lock()
 		buf := n.pending
@@ -103,16 +116,36 @@ func (n *nbConn) flush() {
 		n.spare = nil
 		if len(buf) == 0 {
 			n.flushing.Store(false)
-			n.pending, n.spare = nil, nil // an idle connection keeps no buffer
-			closing := n.closing
-			n.mu.Unlock()
-			if closing {
+			if n.closing {
+				n.alive, n.more = false, nil
+				n.mu.Unlock()
 				_ = n.tc.Close()
 				return
 			}
+			n.mu.Unlock()
 			if n.notify.Swap(false) {
 				n.onDrained()
 			}
+			// A busy connection writes again soon: wait a little for it
+			// rather than ending and starting a goroutine per write.
+			if linger == nil {
+				linger = time.NewTimer(lingerTime)
+			} else {
+				linger.Reset(lingerTime)
+			}
+			select {
+			case <-more:
+				continue
+			case <-linger.C:
+			}
+			n.mu.Lock()
+			if len(n.pending) > 0 || n.closing {
+				n.mu.Unlock()
+				continue
+			}
+			n.alive, n.more = false, nil
+			n.pending, n.spare = nil, nil // an idle connection keeps no buffer
+			n.mu.Unlock()
 			return
 		}
 		n.mu.Unlock()
@@ -126,6 +159,7 @@ func (n *nbConn) flush() {
 			n.mu.Lock()
 			n.err = err
 			n.flushing.Store(false)
+			n.alive, n.more = false, nil
 			closing := n.closing
 			n.mu.Unlock()
 			if closing {
@@ -143,8 +177,12 @@ func (n *nbConn) flush() {
 // most linger for a peer that stopped reading.
 func (n *nbConn) closeAfterFlush(linger time.Duration) {
 	n.mu.Lock()
-	if n.flushing.Load() {
+	if n.alive {
 		n.closing = true
+		select {
+		case n.more <- struct{}{}: // wake it if it lingers
+		default:
+		}
 		n.mu.Unlock()
 		_ = n.tc.SetWriteDeadline(time.Now().Add(linger))
 		return
