@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +24,41 @@ func noLeaks(t *testing.T) {
 	t.Helper()
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+}
+
+// logCapture collects the core's log lines so a test can check that bad
+// input is reported clearly.
+type logCapture struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logCapture) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// waitFor fails the test unless a log line containing want appears.
+func (l *logCapture) waitFor(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		l.mu.Lock()
+		got := l.b.String()
+		l.mu.Unlock()
+		if strings.Contains(got, want) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t.Fatalf("no log line with %q in:\n%s", want, l.b.String())
+}
+
+func (l *logCapture) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
 // closeRecorder is a protocol that reports its CLOSED callbacks.
@@ -92,7 +129,8 @@ func waitClosed(t *testing.T, closed <-chan struct{}, what string) {
 func TestMalformedUpgrades(t *testing.T) {
 	noLeaks(t)
 	closed := make(chan struct{}, 4)
-	c := startContext(t, ContextInfo{VhostInfo: VhostInfo{Protocols: []*Protocol{closeRecorder(closed)}}})
+	var logs logCapture
+	c := startContext(t, ContextInfo{Logger: logs.logger(), VhostInfo: VhostInfo{Protocols: []*Protocol{closeRecorder(closed)}}})
 	addr := c.Vhosts()[0].Addr()
 	for name, req := range map[string]string{
 		"no key":          "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n",
@@ -122,13 +160,16 @@ func TestMalformedUpgrades(t *testing.T) {
 		t.Fatal("a malformed upgrade reached the protocol")
 	default:
 	}
+	logs.waitFor(t, "bad ws upgrade")
+	logs.waitFor(t, "no matching ws protocol for nope")
 }
 
 func TestOversizedMessageCloses1009(t *testing.T) {
 	noLeaks(t)
 	closed := make(chan struct{}, 1)
 	info := VhostInfo{Protocols: []*Protocol{closeRecorder(closed)}, MaxMessageSize: 1024}
-	c := startContext(t, ContextInfo{VhostInfo: info})
+	var logs logCapture
+	c := startContext(t, ContextInfo{Logger: logs.logger(), VhostInfo: info})
 	ws := dialWS(t, "ws://"+c.Vhosts()[0].Addr()+"/", "rec")
 	_ = ws.WriteMessage(websocket.BinaryMessage, make([]byte, 4096))
 	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -137,12 +178,14 @@ func TestOversizedMessageCloses1009(t *testing.T) {
 		t.Fatalf("got %v, want close 1009", err)
 	}
 	waitClosed(t, closed, "oversized")
+	logs.waitFor(t, "read limit exceeded")
 }
 
 func TestInvalidUTF8Closes1007(t *testing.T) {
 	noLeaks(t)
 	closed := make(chan struct{}, 1)
-	c := startContext(t, ContextInfo{VhostInfo: VhostInfo{Protocols: []*Protocol{closeRecorder(closed)}}})
+	var logs logCapture
+	c := startContext(t, ContextInfo{Logger: logs.logger(), VhostInfo: VhostInfo{Protocols: []*Protocol{closeRecorder(closed)}}})
 	ws := dialWS(t, "ws://"+c.Vhosts()[0].Addr()+"/", "rec")
 	_ = ws.WriteMessage(websocket.TextMessage, []byte{'o', 'k', 0xff, 0xfe})
 	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -151,6 +194,7 @@ func TestInvalidUTF8Closes1007(t *testing.T) {
 		t.Fatalf("got %v, want close 1007", err)
 	}
 	waitClosed(t, closed, "invalid utf-8")
+	logs.waitFor(t, "not valid UTF-8")
 }
 
 // A rune split across fragments is valid; a truncated one at the end is not.
@@ -182,7 +226,8 @@ func TestPeerVanishesMidMessage(t *testing.T) {
 		}
 		return inner(c, reason, pss, in)
 	}
-	c := startContext(t, ContextInfo{VhostInfo: VhostInfo{Protocols: []*Protocol{p}}})
+	var logs logCapture
+	c := startContext(t, ContextInfo{Logger: logs.logger(), VhostInfo: VhostInfo{Protocols: []*Protocol{p}}})
 	conn, _ := rawUpgrade(t, c.Vhosts()[0].Addr(), "rec")
 	// A frame announcing 1000 bytes, of which 10 arrive before the peer goes.
 	frame := clientFrame(true, websocket.BinaryMessage, []byte("0123456789"), 1000)
@@ -191,6 +236,7 @@ func TestPeerVanishesMidMessage(t *testing.T) {
 	}
 	conn.Close()
 	waitClosed(t, closed, "vanished peer")
+	logs.waitFor(t, "ws peer went away")
 	select {
 	case b := <-got:
 		t.Fatalf("partial message delivered: %q", b)
@@ -217,7 +263,8 @@ func TestSlowlorisHeadersCut(t *testing.T) {
 	noLeaks(t)
 	info := fileVhost(0)
 	info.TimeoutSecs = 1
-	c := startContext(t, ContextInfo{VhostInfo: info})
+	var logs logCapture
+	c := startContext(t, ContextInfo{Logger: logs.logger(), VhostInfo: info})
 	conn, err := net.Dial("tcp", c.Vhosts()[0].Addr())
 	if err != nil {
 		t.Fatal(err)
@@ -227,11 +274,13 @@ func TestSlowlorisHeadersCut(t *testing.T) {
 	start := time.Now()
 	for time.Since(start) < 8*time.Second {
 		if _, err := io.WriteString(conn, "X-Slow: a\r\n"); err != nil {
+			logs.waitFor(t, "incomplete request header")
 			return // the server hung up on the trickle
 		}
 		_ = conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
 		var b [256]byte
 		if _, err := conn.Read(b[:]); err != nil && !isTimeout(err) {
+			logs.waitFor(t, "incomplete request header")
 			return // closed (or answered with 408 and closed)
 		}
 	}

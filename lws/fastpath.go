@@ -136,6 +136,12 @@ func (f *fastListener) serve(c *net.TCPConn) {
 			return
 		}
 		if err != nil {
+			if br.Buffered() > 0 {
+				// Part of a request, then silence or a vanished peer: say
+				// so, it is what a slowloris attack looks like.
+				f.l.ctx.log.Info("closing connection with an incomplete request header",
+					"peer", c.RemoteAddr().String(), "bytes", br.Buffered(), "err", err)
+			}
 			f.drop(c, br)
 			return
 		}

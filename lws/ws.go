@@ -473,9 +473,19 @@ func (w *wsConn) pieceDone() {
 // readFailed reports why reading stopped; the loop closes the connection.
 func (w *wsConn) readFailed(err error) {
 	c := w.c
+	w.mu.Lock()
+	ours := w.closing
+	w.mu.Unlock()
+	if ours {
+		return // the loop closed the socket; nothing to report
+	}
 	var ce *websocket.CloseError
 	switch {
+	case errors.As(err, &ce) && ce.Code == websocket.CloseAbnormalClosure:
+		// gorilla's name for "the connection ended without a close frame".
+		c.ctx.log.Info("ws peer went away", "peer", c.PeerAddr(), "err", err)
 	case errors.As(err, &ce):
+		c.ctx.log.Debug("ws peer closed", "peer", c.PeerAddr(), "code", ce.Code)
 		payload := websocket.FormatCloseMessage(ce.Code, ce.Text)
 		c.ctx.loop.post(func() {
 			if !c.closed {
@@ -485,7 +495,7 @@ func (w *wsConn) readFailed(err error) {
 		})
 		return
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), errors.Is(err, io.ErrUnexpectedEOF):
-		c.ctx.log.Debug("ws peer went away", "peer", c.PeerAddr(), "err", err)
+		c.ctx.log.Info("ws peer went away", "peer", c.PeerAddr(), "err", err)
 	default:
 		c.ctx.log.Info("ws connection dropped", "peer", c.PeerAddr(), "err", err)
 	}
