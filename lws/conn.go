@@ -21,9 +21,10 @@ var (
 type connRole uint8
 
 const (
-	roleVhost connRole = iota // the vhost-level wsi lifecycle reasons arrive on
-	roleWS                    // a ws server connection
-	roleHTTP                  // an HTTP transaction on a callback mount
+	roleVhost    connRole = iota // the vhost-level wsi lifecycle reasons arrive on
+	roleWS                       // a ws server connection
+	roleWSClient                 // a ws client connection
+	roleHTTP                     // an HTTP transaction on a callback mount
 )
 
 type closeWhy uint8
@@ -182,8 +183,11 @@ func (c *Conn) writeDone() {
 }
 
 func (c *Conn) writeableReason() Reason {
-	if c.role == roleHTTP {
+	switch c.role {
+	case roleHTTP:
 		return ReasonHTTPWriteable
+	case roleWSClient:
+		return ReasonClientWriteable
 	}
 	return ReasonServerWriteable
 }
@@ -251,7 +255,7 @@ func (c *Conn) Write(b []byte, wp WriteProtocol) (int, error) {
 	c.wrote = true
 	var err error
 	switch c.role {
-	case roleWS:
+	case roleWS, roleWSClient:
 		err = c.ws.write(b, wp)
 	case roleHTTP:
 		err = c.ht.write(b, wp)
@@ -350,6 +354,9 @@ func (c *Conn) closeNow(why closeWhy) {
 	case roleWS:
 		c.ws.shutdown(c, why)
 		_ = c.call(ReasonClosed, nil)
+	case roleWSClient:
+		c.ws.shutdown(c, why)
+		_ = c.call(ReasonClientClosed, nil)
 	case roleHTTP:
 		c.ht.abort()
 		_ = c.call(ReasonClosedHTTP, nil)

@@ -44,6 +44,7 @@ type wsConn struct {
 	validity  Sul
 	lastValid time.Time
 	policy    *RetryBackoff
+	client    bool // a client connection: reads on its own goroutine
 }
 
 // readAhead is how many received pieces may wait for the loop per
@@ -438,7 +439,11 @@ func (w *wsConn) deliver(data []byte, first, final, binary bool) {
 		}
 		w.lastValid = time.Now()
 		c.rxFirst, c.rxFinal, c.rxBinary = first, final, binary
-		c.deliver(ReasonReceive, data)
+		if w.client {
+			c.deliver(ReasonClientReceive, data)
+		} else {
+			c.deliver(ReasonReceive, data)
+		}
 		putPiece(data)
 	})
 }

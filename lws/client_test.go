@@ -1,0 +1,206 @@
+package lws
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// clientEvents is a client protocol that reports what happens to it, and
+// sends "hello" once established.
+type clientEvents struct {
+	established, closed chan struct{}
+	errs                chan string
+	rx                  chan string
+}
+
+func newClientEvents() *clientEvents {
+	return &clientEvents{make(chan struct{}, 4), make(chan struct{}, 4), make(chan string, 4), make(chan string, 16)}
+}
+
+func (e *clientEvents) protocol(name string) *Protocol {
+	return &Protocol{Name: name, Callback: func(c *Conn, reason Reason, pss any, in []byte) error {
+		switch reason {
+		case ReasonClientEstablished:
+			e.established <- struct{}{}
+			c.CallbackOnWritable()
+		case ReasonClientWriteable:
+			_, err := c.Write([]byte("hello"), WriteText)
+			return err
+		case ReasonClientReceive:
+			e.rx <- string(in)
+		case ReasonClientConnectionError:
+			e.errs <- string(in)
+		case ReasonClientClosed:
+			e.closed <- struct{}{}
+		}
+		return nil
+	}}
+}
+
+func wait[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+	var zero T
+	return zero
+}
+
+func connectFrom(t *testing.T, client *Context, info ClientConnectInfo) {
+	t.Helper()
+	errc := make(chan error, 1)
+	client.Do(func() {
+		_, err := client.ClientConnect(info)
+		errc <- err
+	})
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestClientEchoRoundTrip(t *testing.T) {
+	noLeaks(t)
+	server := startContext(t, ContextInfo{VhostInfo: VhostInfo{Protocols: []*Protocol{echoProto()}}})
+	ev := newClientEvents()
+	client := startContext(t, ContextInfo{VhostInfo: VhostInfo{Port: PortNoListen, Protocols: []*Protocol{ev.protocol("echo")}}})
+	host, port, _ := net.SplitHostPort(server.Vhosts()[0].Addr())
+	p, _ := net.LookupPort("tcp", port)
+	connectFrom(t, client, ClientConnectInfo{Address: host, Port: p, Protocol: "echo"})
+	wait(t, ev.established, "CLIENT_ESTABLISHED")
+	if got := wait(t, ev.rx, "CLIENT_RECEIVE"); got != "hello" {
+		t.Fatalf("echo came back as %q", got)
+	}
+	// The server goes away: the client sees CLIENT_CLOSED.
+	server.Destroy()
+	wait(t, ev.closed, "CLIENT_CLOSED")
+}
+
+func TestClientConnectionRefused(t *testing.T) {
+	noLeaks(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // nobody listens there now
+	ev := newClientEvents()
+	client := startContext(t, ContextInfo{VhostInfo: VhostInfo{Port: PortNoListen, Protocols: []*Protocol{ev.protocol("p")}}})
+	connectFrom(t, client, ClientConnectInfo{Address: "127.0.0.1", Port: port, Protocol: "p"})
+	if msg := wait(t, ev.errs, "CLIENT_CONNECTION_ERROR"); !strings.Contains(msg, "refused") {
+		t.Fatalf("error text %q", msg)
+	}
+	select {
+	case <-ev.closed:
+		t.Fatal("CLIENT_CLOSED after a connection error")
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// testCert makes a certificate for names, valid from notBefore to notAfter,
+// signed by parent (self-signed when parent is nil).
+func testCert(t *testing.T, cn string, names []string, notBefore, notAfter time.Time, isCA bool, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey, []byte, []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial, Subject: pkix.Name{CommonName: cn}, DNSNames: names,
+		NotBefore: notBefore, NotAfter: notAfter, IsCA: isCA, BasicConstraintsValid: true,
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	kder, _ := x509.MarshalECPrivateKey(key)
+	return cert, key, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
+}
+
+// The lws client TLS flags (-j self-signed, -k insecure, -m no hostname
+// check, -e expired), each accepted and refused where lws would.
+func TestClientTLSFlags(t *testing.T) {
+	now := time.Now()
+	day := 24 * time.Hour
+	ca, caKey, caPEM, _ := testCert(t, "test CA", nil, now.Add(-day), now.Add(day), true, nil, nil)
+	selfSigned, _, _, _ := testCert(t, "localhost", []string{"localhost"}, now.Add(-day), now.Add(day), false, nil, nil)
+	wrongName, _, _, _ := testCert(t, "elsewhere", []string{"elsewhere.example"}, now.Add(-day), now.Add(day), false, nil, nil)
+	expired, _, _, _ := testCert(t, "localhost", []string{"localhost"}, now.Add(-3*day), now.Add(-day), false, nil, nil)
+	caSigned, _, _, _ := testCert(t, "localhost", []string{"localhost"}, now.Add(-day), now.Add(day), false, ca, caKey)
+	system := x509.NewCertPool()
+	withCA := x509.NewCertPool()
+	withCA.AppendCertsFromPEM(caPEM)
+	for _, tc := range []struct {
+		name  string
+		cert  *x509.Certificate
+		roots *x509.CertPool
+		flags ClientSSL
+		ok    bool
+	}{
+		{"self-signed, no flags", selfSigned, system, 0, false},
+		{"self-signed, -j", selfSigned, system, AllowSelfSigned, true},
+		{"wrong name, -j", wrongName, system, AllowSelfSigned, false},
+		{"wrong name, -j -m", wrongName, system, AllowSelfSigned | SkipServerCertHostnameCheck, true},
+		{"expired, -j", expired, system, AllowSelfSigned, false},
+		{"expired, -j -e", expired, system, AllowSelfSigned | AllowExpired, true},
+		{"unknown CA, no flags", caSigned, system, 0, false},
+		{"unknown CA, -k", caSigned, system, AllowInsecure, true},
+		{"trusted CA, no flags", caSigned, withCA, 0, true},
+		{"trusted CA, wrong name asked", caSigned, withCA, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			name := "localhost"
+			if strings.Contains(tc.name, "wrong name asked") {
+				name = "other.example"
+			}
+			err := verifyPeer([]*x509.Certificate{tc.cert}, name, tc.roots, tc.flags, now)
+			if (err == nil) != tc.ok {
+				t.Fatalf("verify: %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+}
+
+// End to end over wss: refused without -j, accepted with it.
+func TestClientTLSEndToEnd(t *testing.T) {
+	noLeaks(t)
+	now := time.Now()
+	_, _, certPEM, keyPEM := testCert(t, "localhost", []string{"localhost"}, now.Add(-time.Hour), now.Add(time.Hour), false, nil, nil)
+	server := startContext(t, ContextInfo{VhostInfo: VhostInfo{Name: "localhost", Protocols: []*Protocol{echoProto()}, TLS: TLSInfo{CertMem: certPEM, KeyMem: keyPEM}}})
+	_, port, _ := net.SplitHostPort(server.Vhosts()[0].Addr())
+	p, _ := net.LookupPort("tcp", port)
+	for _, flags := range []ClientSSL{UseSSL, UseSSL | AllowSelfSigned} {
+		ev := newClientEvents()
+		client := startContext(t, ContextInfo{VhostInfo: VhostInfo{Port: PortNoListen, Protocols: []*Protocol{ev.protocol("echo")}}})
+		connectFrom(t, client, ClientConnectInfo{Address: "localhost", Port: p, Protocol: "echo", SSLConnection: flags})
+		if flags&AllowSelfSigned == 0 {
+			if msg := wait(t, ev.errs, "CLIENT_CONNECTION_ERROR"); !strings.Contains(msg, "certificate") {
+				t.Fatalf("error %q", msg)
+			}
+			continue
+		}
+		wait(t, ev.established, fmt.Sprintf("CLIENT_ESTABLISHED with flags %d", flags))
+		if got := wait(t, ev.rx, "echo"); got != "hello" {
+			t.Fatalf("got %q", got)
+		}
+	}
+}
