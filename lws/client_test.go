@@ -204,3 +204,30 @@ func TestClientTLSEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// A client context going away says goodbye with close 1001.
+func TestClientTeardownSendsCloseFrame(t *testing.T) {
+	peerClose := make(chan []byte, 1)
+	srvProto := &Protocol{Name: "echo", Callback: func(c *Conn, reason Reason, pss any, in []byte) error {
+		if reason == ReasonWSPeerInitiatedClose {
+			peerClose <- append([]byte(nil), in...)
+		}
+		return nil
+	}}
+	server := startContext(t, ContextInfo{VhostInfo: VhostInfo{Protocols: []*Protocol{srvProto}}})
+	ev := newClientEvents()
+	client, err := NewContext(ContextInfo{VhostInfo: VhostInfo{Port: PortNoListen, Protocols: []*Protocol{ev.protocol("echo")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go client.Run(t.Context())
+	host, port, _ := net.SplitHostPort(server.Vhosts()[0].Addr())
+	p, _ := net.LookupPort("tcp", port)
+	connectFrom(t, client, ClientConnectInfo{Address: host, Port: p, Protocol: "echo"})
+	wait(t, ev.established, "established")
+	client.Destroy()
+	got := wait(t, peerClose, "close frame at the server")
+	if len(got) < 2 || int(got[0])<<8|int(got[1]) != 1001 {
+		t.Fatalf("close payload %q, want status 1001 (going away)", got)
+	}
+}

@@ -198,3 +198,31 @@ func Noticef(l *slog.Logger, format string, args ...any) {
 func Errf(l *slog.Logger, format string, args ...any) {
 	l.Log(context.Background(), LevelErr, fmt.Sprintf(format, args...))
 }
+
+// Hexdump logs data as lws's lwsl_hexdump_* do: 16 bytes a line, offset,
+// hex, then the printable characters.
+func Hexdump(l *slog.Logger, level slog.Level, data []byte) {
+	if !l.Enabled(context.Background(), level) {
+		return
+	}
+	for off := 0; off < len(data); off += 16 {
+		line := data[off:min(off+16, len(data))]
+		var b strings.Builder
+		fmt.Fprintf(&b, "%04X: ", off)
+		for i := 0; i < 16; i++ {
+			if i < len(line) {
+				fmt.Fprintf(&b, "%02X ", line[i])
+			} else {
+				b.WriteString("   ")
+			}
+		}
+		b.WriteString("   ")
+		for _, c := range line {
+			if c < 0x20 || c >= 0x7f {
+				c = '.'
+			}
+			b.WriteByte(c)
+		}
+		l.Log(context.Background(), level, b.String())
+	}
+}

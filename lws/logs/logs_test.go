@@ -80,3 +80,19 @@ func TestConcurrentLinesStayWhole(t *testing.T) {
 		}
 	}
 }
+
+func TestHexdump(t *testing.T) {
+	var buf bytes.Buffer
+	l := slog.New(fixed(NewHandler(&buf, Notice)))
+	Hexdump(l, LevelNotice, []byte("0123456789abcdef\x00xyz"))
+	want := "[2026/11/25 02:10:11:1234] N: 0000: 30 31 32 33 34 35 36 37 38 39 61 62 63 64 65 66    0123456789abcdef\n" +
+		"[2026/11/25 02:10:11:1234] N: 0010: 00 78 79 7A                                        .xyz\n"
+	if buf.String() != want {
+		t.Fatalf("got\n%q\nwant\n%q", buf.String(), want)
+	}
+	buf.Reset()
+	Hexdump(l, LevelInfo, []byte("filtered"))
+	if buf.Len() != 0 {
+		t.Fatal("hexdump ignored the mask")
+	}
+}
