@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 				plugins.DumbIncrement,
 				plugins.Mirror,
 			},
-			Mounts: []lws.Mount{{Mountpoint: "/", OriginFS: origin, Def: "test.html", OriginProtocol: lws.OriginFile}},
+			Mounts:  []lws.Mount{{Mountpoint: "/", OriginFS: origin, Def: "test.html", OriginProtocol: lws.OriginFile}},
 			Options: lws.OptionHTTPHeadersSecurity,
 		},
 	}
