@@ -166,6 +166,7 @@ func (conn *Conn) dial(info ClientConnectInfo, hdr http.Header) {
 	}
 	w.ws = ws
 	w.nc = ws.NetConn()
+	ws.SetCloseHandler(w.onPeerClose)
 	ws.SetReadLimit(conn.vh.maxMessageSize())
 	ws.SetPongHandler(func(string) error {
 		c.loop.post(func() { w.gotPong() })
@@ -205,6 +206,9 @@ func (w *wsConn) establishClient() {
 	}
 	// A client connection keeps one reader goroutine: clients are few,
 	// and gorilla keeps the client side's read buffer to itself.
+	w.mu.Lock()
+	w.clientReading = true
+	w.mu.Unlock()
 	if !ctx.goroutine(w.clientReadLoop) {
 		c.closeNow(closeReasonContextDestroy)
 		return
@@ -214,6 +218,7 @@ func (w *wsConn) establishClient() {
 
 // clientReadLoop reads messages until the connection ends.
 func (w *wsConn) clientReadLoop() {
+	defer w.readerDone()
 	for {
 		if err := w.readMessage(); err != nil {
 			w.readFailed(err)

@@ -350,6 +350,14 @@ func (c *Conn) closeNow(why closeWhy) {
 		c.ctx.CancelSul(c.timeout)
 	}
 	delete(c.ctx.conns, c)
+	if c.ws != nil {
+		// The peer's close frame arrived (gorilla has answered it): the
+		// protocol hears about it whatever made the loop close first.
+		if payload := c.ws.takePeerClose(); payload != nil {
+			why = closeReasonPeer
+			_ = c.call(ReasonWSPeerInitiatedClose, payload)
+		}
+	}
 	switch c.role {
 	case roleWS:
 		c.ws.shutdown(c, why)

@@ -33,6 +33,7 @@ type nbConn struct {
 	alive    bool          // a flusher goroutine exists (it lingers briefly when done)
 	more     chan struct{} // wakes a lingering flusher
 	closing  bool          // close once pending is flushed
+	graceful func()        // called instead of Close once the backlog has left
 	err      error         // first write error; later writes fail with it
 
 	onDrained func() // posts "write has left" to the loop
@@ -118,8 +119,13 @@ func (n *nbConn) flush() {
 			n.flushing.Store(false)
 			if n.closing {
 				n.alive, n.more = false, nil
+				graceful := n.graceful
 				n.mu.Unlock()
-				_ = n.tc.Close()
+				if graceful != nil {
+					graceful()
+				} else {
+					_ = n.tc.Close()
+				}
 				return
 			}
 			n.mu.Unlock()
@@ -174,11 +180,13 @@ func (n *nbConn) flush() {
 }
 
 // closeAfterFlush closes the socket once the backlog has left, waiting at
-// most linger for a peer that stopped reading.
-func (n *nbConn) closeAfterFlush(linger time.Duration) {
+// most linger for a peer that stopped reading. With graceful set, that
+// function runs instead of the close (on the flusher, or at once).
+func (n *nbConn) closeAfterFlush(linger time.Duration, graceful func()) {
 	n.mu.Lock()
 	if n.alive {
 		n.closing = true
+		n.graceful = graceful
 		select {
 		case n.more <- struct{}{}: // wake it if it lingers
 		default:
@@ -189,6 +197,10 @@ func (n *nbConn) closeAfterFlush(linger time.Duration) {
 	}
 	n.err = net.ErrClosed
 	n.mu.Unlock()
+	if graceful != nil {
+		graceful()
+		return
+	}
 	_ = n.tc.Close()
 }
 

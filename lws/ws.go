@@ -45,6 +45,10 @@ type wsConn struct {
 	lastValid time.Time
 	policy    *RetryBackoff
 	client    bool // a client connection: reads on its own goroutine
+
+	clientReading bool   // the client's reader goroutine runs (w.mu)
+	peerClose     []byte // the peer's close frame payload, once received (w.mu)
+	finSent       bool   // our close frame left and we half-closed (w.mu)
 }
 
 // readAhead is how many received pieces may wait for the loop per
@@ -190,6 +194,7 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.ws = ws
+	ws.SetCloseHandler(w.onPeerClose)
 	ws.SetReadLimit(v.maxMessageSize())
 	ws.SetPongHandler(func(string) error {
 		ctx.loop.post(func() { w.gotPong() })
@@ -270,6 +275,7 @@ func (w *wsConn) readCycle() {
 		if err := w.readFrame(); err != nil {
 			w.readFailed(err)
 			w.endCycle(false)
+			w.readerDone()
 			return
 		}
 		if w.isPaused() {
@@ -491,14 +497,12 @@ func (w *wsConn) readFailed(err error) {
 		c.ctx.log.Info("ws peer went away", "peer", c.PeerAddr(), "err", err)
 	case errors.As(err, &ce):
 		c.ctx.log.Debug("ws peer closed", "peer", c.PeerAddr(), "code", ce.Code)
-		payload := websocket.FormatCloseMessage(ce.Code, ce.Text)
-		c.ctx.loop.post(func() {
-			if !c.closed {
-				_ = c.call(ReasonWSPeerInitiatedClose, payload)
-				c.closeNow(closeReasonPeer)
-			}
-		})
-		return
+		// Recorded now, not just posted: whatever closes the connection
+		// first on the loop (a write that meets gorilla's "close sent", say)
+		// still delivers the peer's close (see Conn.closeNow).
+		w.mu.Lock()
+		w.peerClose = websocket.FormatCloseMessage(ce.Code, ce.Text)
+		w.mu.Unlock()
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), errors.Is(err, io.ErrUnexpectedEOF):
 		c.ctx.log.Info("ws peer went away", "peer", c.PeerAddr(), "err", err)
 	default:
@@ -627,16 +631,86 @@ func (w *wsConn) shutdown(c *Conn, why closeWhy) {
 	if w.ws == nil {
 		return
 	}
-	switch why {
-	case closeReasonProtocol, closeReasonVhostDestroy, closeReasonContextDestroy:
+	// Every close that is ours says goodbye with a close frame, as lws does;
+	// only a peer that already closed or vanished gets none.
+	if why != closeReasonPeer {
 		status := c.closeStatus
 		if status == 0 {
-			status = websocket.CloseNormalClosure
-			if why != closeReasonProtocol {
+			switch why {
+			case closeReasonVhostDestroy, closeReasonContextDestroy, closeReasonValidity:
 				status = websocket.CloseGoingAway
+			default:
+				status = websocket.CloseNormalClosure
 			}
 		}
 		_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(status, c.closeText), time.Now().Add(time.Second))
 	}
-	w.nb.closeAfterFlush(time.Second)
+	if why == closeReasonPeer {
+		w.nb.closeAfterFlush(time.Second, nil)
+		return
+	}
+	w.nb.closeAfterFlush(time.Second, w.frameLeft)
+}
+
+// frameLeft runs once our close frame has left: lws's close handshake.
+// Half-close (FIN) so the peer sees the end, then wait for the peer's own
+// close before closing the socket. Closing with unread data would make
+// the kernel reset the connection, and the peer could lose what we sent.
+func (w *wsConn) frameLeft() {
+	_ = w.nb.tc.CloseWrite()
+	w.mu.Lock()
+	w.finSent = true
+	reader := w.reading || w.clientReading
+	w.mu.Unlock()
+	if reader {
+		return // the reader sees the peer's close, then drains and closes
+	}
+	if !w.c.ctx.goroutine(w.drainAndClose) {
+		_ = w.nb.tc.Close()
+	}
+}
+
+// drainAndClose reads and drops what the peer still sends, for at most a
+// second, then closes.
+func (w *wsConn) drainAndClose() {
+	tc := w.nb.tc
+	_ = tc.SetReadDeadline(time.Now().Add(time.Second))
+	_, _ = io.Copy(io.Discard, tc)
+	_ = tc.Close()
+}
+
+// onPeerClose is gorilla's close handler: record the peer's close before
+// answering it, so no write racing with the answer can hide it (gorilla
+// refuses writes once its answer is sent).
+func (w *wsConn) onPeerClose(code int, text string) error {
+	w.mu.Lock()
+	w.peerClose = websocket.FormatCloseMessage(code, text)
+	w.mu.Unlock()
+	reply := websocket.FormatCloseMessage(code, "")
+	if code == websocket.CloseNoStatusReceived {
+		reply = websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
+	}
+	_ = w.ws.WriteControl(websocket.CloseMessage, reply, time.Now().Add(time.Second))
+	return nil
+}
+
+// takePeerClose returns the peer's close payload once, if it closed.
+func (w *wsConn) takePeerClose() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	p := w.peerClose
+	w.peerClose = nil
+	return p
+}
+
+// readerDone is called as a reader goroutine ends: if our close frame has
+// already left, this goroutine finishes the close handshake.
+func (w *wsConn) readerDone() {
+	w.mu.Lock()
+	w.clientReading = false
+	fin := w.finSent && w.closing
+	w.mu.Unlock()
+	if fin {
+		w.drainAndClose()
+	}
 }
