@@ -4,6 +4,7 @@
 //	wsbench idle  [-n 5000]              memory per idle ws connection
 //	wsbench echo  [-c 50] [-size 64] [-d 10s]  echo round trips per second
 //	wsbench files [-t 2] [-c 64] [-d 5s]       wrk on minimal-http-server's index.html
+//	wsbench client-echo [-c 50] [-size 64]     the lws-go ws client against a plain gorilla client
 //	wsbench plain-chat  -addr :7682      plain gorilla chat server (baseline)
 //	wsbench plain-echo  -addr :7682      plain gorilla echo server (baseline)
 //	wsbench plain-files -addr :7682 -dir D  plain net/http FileServer (baseline)
@@ -30,6 +31,8 @@ func main() {
 		err = echoMain(args)
 	case "files":
 		err = filesMain(args)
+	case "client-echo":
+		err = clientEchoMain(args)
 	case "plain-chat":
 		err = plainChatMain(args)
 	case "plain-echo":
@@ -46,6 +49,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: wsbench idle|echo|files|plain-chat|plain-echo|plain-files [flags]")
+	fmt.Fprintln(os.Stderr, "usage: wsbench idle|echo|files|client-echo|plain-chat|plain-echo|plain-files [flags]")
 	os.Exit(2)
 }
