@@ -1,0 +1,76 @@
+// Command minimal-ws-server-pmd is lws's minimal-ws-server-pmd in Go: the
+// chat of minimal-ws-server with permessage-deflate, so every message is
+// compressed on the wire (protocol_lws_minimal.go is minimal-ws-server's).
+//
+//	go run . [-d <loglevel>]
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/cmdline"
+	"github.com/lws-go/lws-go/lws/logs"
+)
+
+// The browser page is embedded, so `go run`
+// works from any folder (lws serves ./mount-origin from the cwd).
+var (
+	//go:embed mount-origin
+	mountOrigin embed.FS
+)
+
+func main() {
+	// Ctrl-C cancels the context; Run then closes every connection.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, 7681, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole example; tests call it with port 0 and a ready hook that
+// receives the context once it listens.
+func run(ctx context.Context, args []string, port int, ready func(*lws.Context)) error {
+	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
+	logs.Userf(log, "LWS minimal ws server + permessage-deflate | visit http://localhost:7681")
+
+	origin, err := fs.Sub(mountOrigin, "mount-origin")
+	if err != nil {
+		return fmt.Errorf("mount-origin: %w", err)
+	}
+	info := lws.ContextInfo{
+		Logger: log,
+		VhostInfo: lws.VhostInfo{
+			Name: "localhost",
+			Port: port,
+			// By lws convention protocols[0] serves HTTP; the mount does the work.
+			Protocols: []*lws.Protocol{{Name: "http", Callback: lws.HTTPDummy}, ProtocolLwsMinimal},
+			Mounts: []lws.Mount{{
+				Mountpoint:     "/",
+				OriginFS:       origin,
+				Def:            "index.html",
+				OriginProtocol: lws.OriginFile,
+			}},
+			Options: lws.OptionHTTPHeadersSecurity,
+			// lws's extension table with permessage-deflate: gorilla does
+			// it with no context takeover either way.
+			Deflate: true,
+		},
+	}
+	c, err := lws.NewContext(info)
+	if err != nil {
+		return fmt.Errorf("lws init failed: %w", err)
+	}
+	if ready != nil {
+		ready(c)
+	}
+	return c.Run(ctx)
+}
