@@ -92,7 +92,18 @@ func (c *Context) ClientConnect(info ClientConnectInfo) (*Conn, error) {
 	conn.ws = w
 	hdr := http.Header{}
 	if info.Origin != "" {
-		hdr.Set("Origin", info.Origin)
+		// lws examples pass a bare host ("origin = address"); an Origin is
+		// a URL, and servers that check it (gorilla's default) refuse a
+		// bare host, so give it the scheme the connection uses.
+		origin := info.Origin
+		if !strings.Contains(origin, "://") {
+			scheme := "http://"
+			if info.SSLConnection&UseSSL != 0 {
+				scheme = "https://"
+			}
+			origin = scheme + origin
+		}
+		hdr.Set("Origin", origin)
 	}
 	if info.Host != "" {
 		hdr.Set("Host", info.Host)
@@ -219,7 +230,7 @@ func (w *wsConn) establishClient() {
 // clientReadLoop reads messages until the connection ends.
 func (w *wsConn) clientReadLoop() {
 	defer w.readerDone()
-	for {
+	for w.waitUnpaused() {
 		if err := w.readMessage(); err != nil {
 			w.readFailed(err)
 			return

@@ -46,9 +46,10 @@ type wsConn struct {
 	policy    *RetryBackoff
 	client    bool // a client connection: reads on its own goroutine
 
-	clientReading bool   // the client's reader goroutine runs (w.mu)
-	peerClose     []byte // the peer's close frame payload, once received (w.mu)
-	finSent       bool   // our close frame left and we half-closed (w.mu)
+	clientReading bool          // the client's reader goroutine runs (w.mu)
+	peerClose     []byte        // the peer's close frame payload, once received (w.mu)
+	resumed       chan struct{} // closed when a paused client reader may go on (w.mu)
+	finSent       bool          // our close frame left and we half-closed (w.mu)
 }
 
 // readAhead is how many received pieces may wait for the loop per
@@ -478,6 +479,10 @@ func (w *wsConn) pieceDone() {
 		close(w.readerWait)
 		w.readerWait = nil
 	}
+	if w.resumed != nil {
+		close(w.resumed)
+		w.resumed = nil
+	}
 	w.mu.Unlock()
 }
 
@@ -519,10 +524,32 @@ func (w *wsConn) setRxPaused(paused bool) {
 	if resume {
 		w.parked = false
 	}
+	if !paused && w.resumed != nil {
+		close(w.resumed) // a client reader waits for this
+		w.resumed = nil
+	}
 	w.mu.Unlock()
-	if resume {
+	if resume && !w.client {
 		w.readable()
 	}
+}
+
+// waitUnpaused blocks a client's reader while reading is paused; it
+// reports false once the connection is closing.
+func (w *wsConn) waitUnpaused() bool {
+	w.mu.Lock()
+	for w.paused && !w.closing {
+		if w.resumed == nil {
+			w.resumed = make(chan struct{})
+		}
+		ch := w.resumed
+		w.mu.Unlock()
+		<-ch
+		w.mu.Lock()
+	}
+	closing := w.closing
+	w.mu.Unlock()
+	return !closing
 }
 
 // write sends one piece from the loop (lws_write on a ws connection).
@@ -625,6 +652,10 @@ func (w *wsConn) shutdown(c *Conn, why closeWhy) {
 	if w.readerWait != nil {
 		close(w.readerWait)
 		w.readerWait = nil
+	}
+	if w.resumed != nil {
+		close(w.resumed)
+		w.resumed = nil
 	}
 	w.mu.Unlock()
 	c.ctx.poll.remove(w)
