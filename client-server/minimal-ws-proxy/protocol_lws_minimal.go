@@ -78,17 +78,7 @@ func callbackProxy(c *lws.Conn, reason lws.Reason, user any, in []byte) error {
 
 	case lws.ReasonClosed:
 		v.browsers = slices.DeleteFunc(v.browsers, func(b *proxyPss) bool { return b == pss })
-		if len(v.browsers) == 0 {
-			v.ring.Consume(nil, nil, v.ring.WaitingCount(nil))
-		} else if pss.tail == v.ring.OldestTail() {
-			oldest, most := v.ring.OldestTail(), -1
-			for t := range v.tails {
-				if w := v.ring.WaitingCount(&t); w > most {
-					most, oldest = w, t
-				}
-			}
-			v.ring.UpdateOldestTail(oldest)
-		}
+		v.ring.Leave(pss.tail, v.tails)
 
 	case lws.ReasonServerWriteable:
 		msg := v.ring.Get(&pss.tail)

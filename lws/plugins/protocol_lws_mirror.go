@@ -67,15 +67,7 @@ func callbackMirror(c *lws.Conn, reason lws.Reason, user any, in []byte) error {
 			}
 			return nil
 		}
-		if pss.tail == mi.ring.OldestTail() {
-			oldest, most := mi.ring.OldestTail(), -1
-			for t := range mi.tails {
-				if w := mi.ring.WaitingCount(&t); w > most {
-					most, oldest = w, t
-				}
-			}
-			mi.ring.UpdateOldestTail(oldest)
-		}
+		mi.ring.Leave(pss.tail, mi.tails)
 
 	case lws.ReasonServerWriteable:
 		mi := pss.instance

@@ -158,3 +158,25 @@ func (r *Ring[T]) BumpHead(k int) {
 	k = min(k, r.FreeCount())
 	r.head = (r.head + uint32(k)) % r.n()
 }
+
+// Leave is for a reader that goes away (its connection closed): if it held
+// the oldest tail, the remaining reader with the most waiting becomes the
+// oldest and what nobody needs any more is retired; with no readers left,
+// everything is. others lists the remaining readers' tails. lws's examples
+// do this by hand in their CLOSED handlers.
+func (r *Ring[T]) Leave(tail Tail, others iter.Seq[Tail]) {
+	if uint32(tail) != r.oldest {
+		return
+	}
+	oldest, most, found := r.head, -1, false
+	for t := range others {
+		found = true
+		if m := r.WaitingCount(&t); m > most {
+			most, oldest = m, uint32(t)
+		}
+	}
+	if !found {
+		oldest = r.head
+	}
+	r.UpdateOldestTail(Tail(oldest))
+}

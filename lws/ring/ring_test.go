@@ -166,3 +166,25 @@ func ExampleRing() {
 	// alice: world
 	// still held for bob: 2
 }
+
+func TestLeave(t *testing.T) {
+	r := New[int](8, nil)
+	a, b := &reader{}, &reader{}
+	r.Insert(1, 2, 3, 4)
+	r.Consume(&b.tail, nil, 2) // b has read two, a none: a holds the oldest
+	// A reader that is not the oldest leaving changes nothing.
+	r.Leave(b.tail, tailsOf([]*reader{a}))
+	if r.WaitingCount(nil) != 4 {
+		t.Fatalf("held %d after a non-oldest reader left", r.WaitingCount(nil))
+	}
+	// The oldest leaving hands the oldest tail to b: two are retired.
+	r.Leave(a.tail, tailsOf([]*reader{b}))
+	if r.WaitingCount(nil) != 2 || r.OldestTail() != b.tail {
+		t.Fatalf("held %d, oldest %d, b at %d", r.WaitingCount(nil), r.OldestTail(), b.tail)
+	}
+	// The last reader leaving retires everything.
+	r.Leave(b.tail, tailsOf(nil))
+	if r.WaitingCount(nil) != 0 || r.FreeCount() != 7 {
+		t.Fatalf("held %d after the last reader left", r.WaitingCount(nil))
+	}
+}

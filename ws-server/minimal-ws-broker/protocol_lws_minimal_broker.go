@@ -57,17 +57,7 @@ func callbackBroker(c *lws.Conn, reason lws.Reason, user any, in []byte) error {
 		}
 		vhd.subscribers = slices.DeleteFunc(vhd.subscribers, func(s *brokerPss) bool { return s == pss })
 		// Whatever only this subscriber still needed is freed now.
-		if len(vhd.subscribers) == 0 {
-			vhd.ring.Consume(nil, nil, vhd.ring.WaitingCount(nil))
-		} else if pss.tail == vhd.ring.OldestTail() {
-			newest, most := vhd.ring.OldestTail(), -1
-			for t := range vhd.tails {
-				if m := vhd.ring.WaitingCount(&t); m > most {
-					most, newest = m, t
-				}
-			}
-			vhd.ring.UpdateOldestTail(newest)
-		}
+		vhd.ring.Leave(pss.tail, vhd.tails)
 
 	case lws.ReasonServerWriteable:
 		if pss.publisher {

@@ -46,20 +46,7 @@ func (vhd *ringVhd) tails(yield func(ring.Tail) bool) {
 // to whoever has most waiting, so its backlog is freed at once.
 func (vhd *ringVhd) drop(pss *ringPss) {
 	vhd.sessions = slices.DeleteFunc(vhd.sessions, func(s *ringPss) bool { return s == pss })
-	if pss.tail != vhd.ring.OldestTail() {
-		return
-	}
-	newest, most := vhd.ring.OldestTail(), -1
-	if len(vhd.sessions) == 0 {
-		vhd.ring.Consume(nil, nil, vhd.ring.WaitingCount(nil)) // nobody left to read it
-		return
-	}
-	for t := range vhd.tails {
-		if m := vhd.ring.WaitingCount(&t); m > most {
-			most, newest = m, t
-		}
-	}
-	vhd.ring.UpdateOldestTail(newest)
+	vhd.ring.Leave(pss.tail, vhd.tails)
 }
 
 // cullLaggingClients disconnects the sessions holding the oldest tail when

@@ -103,17 +103,7 @@ func callbackMinimal(c *lws.Conn, reason lws.Reason, user any, in []byte) error 
 		vhd.sessions = slices.DeleteFunc(vhd.sessions, func(s *threadsPss) bool { return s == pss })
 		vhd.clients.Store(int32(len(vhd.sessions)))
 		vhd.mu.Lock()
-		if len(vhd.sessions) == 0 {
-			vhd.ring.Consume(nil, nil, vhd.ring.WaitingCount(nil))
-		} else if pss.tail == vhd.ring.OldestTail() {
-			newest, most := vhd.ring.OldestTail(), -1
-			for t := range vhd.tails {
-				if m := vhd.ring.WaitingCount(&t); m > most {
-					most, newest = m, t
-				}
-			}
-			vhd.ring.UpdateOldestTail(newest)
-		}
+		vhd.ring.Leave(pss.tail, vhd.tails)
 		vhd.mu.Unlock()
 
 	case lws.ReasonEventWaitCancelled:
