@@ -601,7 +601,11 @@ func (w *wsConn) gotPong() {
 		return
 	}
 	w.lastValid = time.Now()
-	w.c.deliver(ReasonReceivePong, nil)
+	if w.client {
+		w.c.deliver(ReasonClientReceivePong, nil)
+	} else {
+		w.c.deliver(ReasonReceivePong, nil)
+	}
 }
 
 // scheduleValidity arms the idle check: ping after SecsSinceValidPing of
