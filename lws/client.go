@@ -56,9 +56,19 @@ type ClientConnectInfo struct {
 	RetryPolicy *RetryBackoff
 	// Deflate offers permessage-deflate.
 	Deflate bool
+	// Method makes an HTTP client transaction instead of a ws connection
+	// (lws's method: "GET", "POST", ...).
+	Method string
+	// ALPN chooses the HTTP version: "" prefers h2 by ALPN as lws does,
+	// "http/1.1" forces HTTP/1.1, "h2-prior-knowledge" speaks cleartext
+	// HTTP/2 from the start.
+	ALPN string
 }
 
-// ClientConnect starts a ws client connection and returns its wsi at once:
+// ClientConnect starts a ws client connection (or, with a Method, an HTTP
+// client transaction: ReasonEstablishedClientHTTP, the body as
+// ReasonReceiveClientHTTPRead pieces, ReasonCompletedClientHTTP, then
+// ReasonClosedClientHTTP) and returns its wsi at once:
 // the mirror of lws_client_connect_via_info. The outcome arrives on the
 // loop: ReasonClientEstablished, or ReasonClientConnectionError with the
 // reason as text (no close callback follows an error, as in lws). Call it
@@ -84,6 +94,13 @@ func (c *Context) ClientConnect(info ClientConnectInfo) (*Conn, error) {
 	conn.pss = info.Userdata
 	if conn.pss == nil && proto.NewSession != nil {
 		conn.pss = proto.NewSession()
+	}
+	conn.peer = net.JoinHostPort(info.Address, strconv.Itoa(info.Port))
+	if info.Method != "" {
+		if err := c.connectHTTP(conn, info); err != nil {
+			return nil, err
+		}
+		return conn, nil
 	}
 	w := &wsConn{c: conn, policy: &defaultRetry, client: true}
 	if info.RetryPolicy != nil {

@@ -21,10 +21,11 @@ var (
 type connRole uint8
 
 const (
-	roleVhost    connRole = iota // the vhost-level wsi lifecycle reasons arrive on
-	roleWS                       // a ws server connection
-	roleWSClient                 // a ws client connection
-	roleHTTP                     // an HTTP transaction on a callback mount
+	roleVhost      connRole = iota // the vhost-level wsi lifecycle reasons arrive on
+	roleWS                         // a ws server connection
+	roleWSClient                   // a ws client connection
+	roleHTTP                       // an HTTP transaction on a callback mount
+	roleHTTPClient                 // an HTTP client transaction
 )
 
 type closeWhy uint8
@@ -73,6 +74,7 @@ type Conn struct {
 	peer string
 	ws   *wsConn
 	ht   *httpTxn
+	hc   *httpClient
 }
 
 // newConn makes the wsi for a request bound to proto on vh.
@@ -365,6 +367,8 @@ func (c *Conn) closeNow(why closeWhy) {
 	case roleWSClient:
 		c.ws.shutdown(c, why)
 		_ = c.call(ReasonClientClosed, nil)
+	case roleHTTPClient:
+		_ = c.call(ReasonClosedClientHTTP, nil)
 	case roleHTTP:
 		c.ht.abort()
 		_ = c.call(ReasonClosedHTTP, nil)

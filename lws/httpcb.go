@@ -214,8 +214,13 @@ func (c *Conn) AddHTTPCommonHeaders(status int, contentType string, length int64
 	return nil
 }
 
-// AddHTTPHeader adds a response header: lws_add_http_header_by_name.
+// AddHTTPHeader adds a response header, or on an HTTP client connection
+// (in ReasonClientAppendHandshakeHdr) a request header:
+// lws_add_http_header_by_name.
 func (c *Conn) AddHTTPHeader(name, value string) error {
+	if c.role == roleHTTPClient {
+		return c.addClientHeader(name, value)
+	}
 	t, err := c.httpTxn()
 	if err != nil {
 		return err
