@@ -19,6 +19,7 @@ import (
 type httpClient struct {
 	reqHeader  http.Header // built in CLIENT_APPEND_HANDSHAKE_HEADER
 	status     int
+	proto      string // "HTTP/2.0", "HTTP/1.1"
 	respHeader http.Header
 	credits    chan struct{} // bounds how far the body reader runs ahead
 }
@@ -30,6 +31,15 @@ func (c *Conn) HTTPStatus() int {
 		return 0
 	}
 	return c.hc.status
+}
+
+// HTTPVersion is the protocol the response came over, "HTTP/2.0" or
+// "HTTP/1.1".
+func (c *Conn) HTTPVersion() string {
+	if c.hc == nil {
+		return ""
+	}
+	return c.hc.proto
 }
 
 // ResponseHeader returns a response header of an HTTP client connection
@@ -138,7 +148,7 @@ func (conn *Conn) doHTTP(info ClientConnectInfo) {
 		return
 	}
 	defer resp.Body.Close()
-	hc.status, hc.respHeader = resp.StatusCode, resp.Header
+	hc.status, hc.respHeader, hc.proto = resp.StatusCode, resp.Header, resp.Proto
 	proto := resp.Proto
 	c.loop.post(func() {
 		conn.ctx.conns[conn] = struct{}{}
