@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 			},
 			Mounts:  []lws.Mount{{Mountpoint: "/", OriginFS: origin, Def: "test.html", OriginProtocol: lws.OriginFile}},
 			Options: lws.OptionHTTPHeadersSecurity,
+			// warmcat.com sends this for minimal-http-client-custom-headers.
+			Headers: map[string]string{"test-custom-header": "hello"},
 		},
 	}
 	scheme := "http"

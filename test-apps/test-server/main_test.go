@@ -28,6 +28,10 @@ func TestPageAndProtocolsOverTLS(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(r.Body, "dumb-increment-protocol") {
 		t.Fatalf("page: %d", r.Status)
 	}
+	// The header minimal-http-client-custom-headers looks for.
+	if got := r.Header.Get("Test-Custom-Header"); got != "hello" {
+		t.Fatalf("test-custom-header %q", got)
+	}
 	d := websocket.Dialer{Subprotocols: []string{"dumb-increment-protocol"}, TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
 	ws, _, err := d.Dial("wss://localhost:"+port+"/", nil)
 	if err != nil {
