@@ -155,9 +155,14 @@ func (conn *Conn) doHTTP(info ClientConnectInfo) {
 		conn.ctx.log.Debug("http client established", "peer", conn.peer, "status", hc.status, "proto", proto)
 		conn.deliver(ReasonEstablishedClientHTTP, nil)
 	})
+	// A body that stalls longer than the vhost timeout ends the
+	// transaction, as lws's timeouts do.
+	stall := time.AfterFunc(conn.vh.timeout(), cancel)
+	defer stall.Stop()
 	for {
 		buf := make([]byte, conn.proto.rxBufferSize())
 		n, rerr := resp.Body.Read(buf)
+		stall.Reset(conn.vh.timeout())
 		if n > 0 {
 			select {
 			case hc.credits <- struct{}{}: // at most readAhead pieces wait for the loop

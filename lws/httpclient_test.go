@@ -93,3 +93,27 @@ func TestHTTPClientConnectionError(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 }
+
+// A server that sends headers and then stalls: the transaction ends after
+// the vhost timeout instead of hanging.
+func TestHTTPClientStalledBody(t *testing.T) {
+	noLeaks(t)
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(200)
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	host, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	p, _ := strconv.Atoi(port)
+	ev := newHTTPEvents()
+	client := startContext(t, ContextInfo{VhostInfo: VhostInfo{Port: PortNoListen, TimeoutSecs: 1, Protocols: []*Protocol{ev.protocol()}}})
+	connectFrom(t, client, ClientConnectInfo{Address: host, Port: p, Method: "GET", LocalProtocolName: "http-client"})
+	wait(t, ev.status, "ESTABLISHED_CLIENT_HTTP")
+	wait(t, ev.closed, "CLOSED_CLIENT_HTTP after the stall")
+}
