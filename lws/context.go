@@ -39,6 +39,10 @@ type ContextInfo struct {
 	Logger *slog.Logger
 	// NoIdleTrim keeps the memory a connection storm grew (see trim.go).
 	NoIdleTrim bool
+	// Notifiers see every system state transition on the way to
+	// OPERATIONAL, which starts when Run does (lws's
+	// register_notifier_list).
+	Notifiers []SystemNotifier
 }
 
 // Context is the mirror of struct lws_context: it owns the vhosts, their
@@ -61,6 +65,8 @@ type Context struct {
 
 	newConns int // connections since the last idle trim (trim.go)
 	trim     Sul
+
+	state SystemState // lws_system state, loop-owned (system.go)
 
 	gmu     sync.Mutex     // guards wg.Add against teardown's wg.Wait
 	gclosed bool           // no new core goroutines once teardown waits
@@ -115,6 +121,8 @@ func (c *Context) Run(ctx context.Context) error {
 	if c.destroyed.Load() {
 		return ErrDestroyed
 	}
+	c.state = StateContextCreated
+	c.Do(c.stepSystemState) // towards OPERATIONAL, on the loop
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	var armedFor time.Time // when timer fires; zero when it is stopped

@@ -64,12 +64,6 @@ func target(args []string) (server string, port int, flags lws.ClientSSL) {
 func run(ctx context.Context, args []string, logOut io.Writer) error {
 	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
 	logs.Userf(log, "LWS minimal http client [-d<verbosity>] [-l] [--h1]")
-	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{
-		Port: lws.PortNoListen, Protocols: []*lws.Protocol{ProtocolHTTP},
-	}})
-	if err != nil {
-		return fmt.Errorf("lws init failed: %w", err)
-	}
 	server, port, flags := target(args)
 	path, ok := cmdline.Option(args, "--path")
 	if !ok || path == "" {
@@ -85,12 +79,31 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	case cmdline.Has(args, "--h2-prior-knowledge"):
 		info.ALPN = "h2-prior-knowledge"
 	}
-	if _, err := c.ClientConnect(info); err != nil {
-		c.Destroy()
-		return fmt.Errorf("client connect: %w", err)
+	// As in lws, the request starts from the system-state notifier once the
+	// context reaches OPERATIONAL.
+	var connectErr error
+	operational := func(c *lws.Context, current, target lws.SystemState) bool {
+		if target == lws.StateOperational {
+			if _, err := c.ClientConnect(info); err != nil {
+				connectErr = err
+				c.Stop()
+			}
+		}
+		return false
+	}
+	c, err := lws.NewContext(lws.ContextInfo{
+		Logger:    log,
+		Notifiers: []lws.SystemNotifier{operational},
+		VhostInfo: lws.VhostInfo{Port: lws.PortNoListen, Protocols: []*lws.Protocol{ProtocolHTTP}},
+	})
+	if err != nil {
+		return fmt.Errorf("lws init failed: %w", err)
 	}
 	if err := c.Run(ctx); err != nil {
 		return err
+	}
+	if connectErr != nil {
+		return fmt.Errorf("client connect: %w", connectErr)
 	}
 	v, _ := c.Vhosts()[0].ProtocolData(ProtocolHTTP).(*clientVhd)
 	if v == nil || v.failed || v.status != 200 {
