@@ -2,6 +2,7 @@ package plugins
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"testing"
 	"time"
@@ -107,5 +108,48 @@ func TestMirrorInstances(t *testing.T) {
 	_ = b1.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
 	if _, b, err := b1.ReadMessage(); err == nil {
 		t.Fatalf("instance b received %q from instance a", b)
+	}
+}
+
+func TestStatusListsClients(t *testing.T) {
+	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
+		c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{Interface: "127.0.0.1", Protocols: []*lws.Protocol{Status}}})
+		if err != nil {
+			return err
+		}
+		ready(c)
+		return c.Run(ctx)
+	})
+	url := "ws://" + c.Vhosts()[0].Addr() + "/"
+	readReport := func(ws *websocket.Conn) statusReport {
+		t.Helper()
+		_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var r statusReport
+		if err := ws.ReadJSON(&r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	d := websocket.Dialer{Subprotocols: []string{"lws-status"}}
+	a, _, err := d.Dial(url, http.Header{"User-Agent": {"agent \"A\""}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if r := readReport(a); len(r.Conns) != 1 || r.Conns[0].UA != `agent "A"` {
+		t.Fatalf("first report %+v", r)
+	}
+	b, _, err := d.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := readReport(a); len(r.Conns) != 2 || r.WSI != "2" {
+		t.Fatalf("after b joined: %+v", r)
+	}
+	b.Close()
+	for {
+		if r := readReport(a); len(r.Conns) == 1 {
+			break // b's leaving was reported
+		}
 	}
 }

@@ -1,7 +1,8 @@
 // Command test-server is the local stand-in for lws's classic test server
 // (libwebsockets-test-server): it serves a demo page and the core's standard
-// protocols, "dumb-increment-protocol" and "lws-mirror-protocol" (package
-// lws/plugins), so the client examples have a peer on this machine.
+// protocols, "dumb-increment-protocol", "lws-mirror-protocol" and
+// "lws-status" (package lws/plugins), so the client examples have a peer on
+// this machine.
 //
 //	go run ./test-apps/test-server [-d <loglevel>] [-s] [--port <n>]
 //
@@ -58,6 +59,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 				{Name: "http", Callback: lws.HTTPDummy},
 				plugins.DumbIncrement,
 				plugins.Mirror,
+				plugins.Status,
 			},
 			Mounts:  []lws.Mount{{Mountpoint: "/", OriginFS: origin, Def: "test.html", OriginProtocol: lws.OriginFile}},
 			Options: lws.OptionHTTPHeadersSecurity,

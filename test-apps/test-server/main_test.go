@@ -56,4 +56,5 @@ func TestChromiumCounterAndMirror(t *testing.T) {
 	one.Type("#m", "mirrored line")
 	one.Click("#send")
 	two.WaitFor("mirror", func() string { return two.Text("#mirrored") }, "mirrored line", 10*time.Second)
+	two.WaitFor("lws-status", func() string { return two.Text("#status-count") }, "2", 10*time.Second)
 }

@@ -15,6 +15,10 @@ document.addEventListener("DOMContentLoaded", function () {
 	mirror.onopen = function () { document.getElementById("mirror-status").textContent = "ws open"; };
 	mirror.onmessage = function (m) { document.getElementById("mirrored").textContent += m.data + "\n"; };
 	mirror.onclose = function () { document.getElementById("mirror-status").textContent = "ws closed"; };
+	var status = new WebSocket(wsURL("/"), "lws-status");
+	status.onmessage = function (m) {
+		document.getElementById("status-count").textContent = JSON.parse(m.data).conns.length;
+	};
 	document.getElementById("send").addEventListener("click", function () {
 		var m = document.getElementById("m");
 		mirror.send(m.value);
