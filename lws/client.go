@@ -25,6 +25,14 @@ const (
 	SkipServerCertHostnameCheck ClientSSL = 1 << 2 // LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK
 	AllowExpired                ClientSSL = 1 << 3 // LCCSCF_ALLOW_EXPIRED
 	AllowInsecure               ClientSSL = 1 << 4 // LCCSCF_ALLOW_INSECURE
+	// HTTPMultipartMIME makes the request body multipart/form-data with
+	// a random boundary; parts start with Conn.ClientHTTPMultipart.
+	HTTPMultipartMIME ClientSSL = 1 << 10 // LCCSCF_HTTP_MULTIPART_MIME
+	// HTTPNoFollowRedirect hands a 3xx response over as the result.
+	HTTPNoFollowRedirect ClientSSL = 1 << 12 // LCCSCF_HTTP_NO_FOLLOW_REDIRECT
+	// Pipeline lets HTTP transactions to the same server share one
+	// connection: queued on it for HTTP/1.1, streams of it for h2.
+	Pipeline ClientSSL = 1 << 16 // LCCSCF_PIPELINE
 )
 
 // ClientConnectInfo describes an outgoing connection: the mirror of struct

@@ -190,6 +190,8 @@ func (c *Conn) writeableReason() Reason {
 		return ReasonHTTPWriteable
 	case roleWSClient:
 		return ReasonClientWriteable
+	case roleHTTPClient:
+		return ReasonClientHTTPWriteable
 	}
 	return ReasonServerWriteable
 }
@@ -207,6 +209,9 @@ func (c *Conn) callWriting(reason Reason, in []byte) {
 	c.writeAllowed, c.wrote = true, false
 	err := c.call(reason, in)
 	c.writeAllowed = false
+	if c.hc != nil {
+		c.hc.settle(c)
+	}
 	if err != nil {
 		c.closeByProtocol(reason, err)
 	}
@@ -261,6 +266,8 @@ func (c *Conn) Write(b []byte, wp WriteProtocol) (int, error) {
 		err = c.ws.write(b, wp)
 	case roleHTTP:
 		err = c.ht.write(b, wp)
+	case roleHTTPClient:
+		err = c.hc.write(c, b, wp)
 	default:
 		err = ErrNotWriteable
 	}
@@ -368,6 +375,7 @@ func (c *Conn) closeNow(why closeWhy) {
 		c.ws.shutdown(c, why)
 		_ = c.call(ReasonClientClosed, nil)
 	case roleHTTPClient:
+		c.hc.cancel() // the request goroutine and a blocked body writer end
 		_ = c.call(ReasonClosedClientHTTP, nil)
 	case roleHTTP:
 		c.ht.abort()

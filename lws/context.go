@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,6 +44,11 @@ type ContextInfo struct {
 	// OPERATIONAL, which starts when Run does (lws's
 	// register_notifier_list).
 	Notifiers []SystemNotifier
+	// SimultaneousSSLRestriction, if nonzero, is how many client TLS
+	// connections may be open at once; a transaction that would need
+	// another fails with CLIENT_CONNECTION_ERROR
+	// (simultaneous_ssl_restriction).
+	SimultaneousSSLRestriction int
 }
 
 // Context is the mirror of struct lws_context: it owns the vhosts, their
@@ -67,6 +73,12 @@ type Context struct {
 	trim     Sul
 
 	state SystemState // lws_system state, loop-owned (system.go)
+
+	// HTTP client transports shared by Pipeline transactions, and the
+	// count of open client TLS connections (httpclient.go).
+	tmu        sync.Mutex
+	transports map[string]*http.Transport
+	sslConns   atomic.Int32
 
 	gmu     sync.Mutex     // guards wg.Add against teardown's wg.Wait
 	gclosed bool           // no new core goroutines once teardown waits
@@ -237,6 +249,7 @@ func (c *Context) teardown() {
 	c.gclosed = true
 	c.gmu.Unlock()
 	c.wg.Wait()
+	c.closeTransports()
 	close(c.doneCh)
 }
 

@@ -17,7 +17,8 @@ func serve(t *testing.T) string {
 	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
 		c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{
 			Interface: "127.0.0.1",
-			Protocols: []*lws.Protocol{{Name: "http", Callback: lws.HTTPDummy}, DumbIncrement, Mirror},
+			Protocols: []*lws.Protocol{{Name: "http", Callback: lws.HTTPDummy}, DumbIncrement, Mirror, PostDemo},
+			Mounts:    []lws.Mount{{Mountpoint: "/formtest", OriginProtocol: lws.OriginCallback, Protocol: PostDemo.Name}},
 		}})
 		if err != nil {
 			return err

@@ -1,7 +1,8 @@
 // Command test-server is the local stand-in for lws's classic test server
 // (libwebsockets-test-server): it serves a demo page and the core's standard
 // protocols, "dumb-increment-protocol", "lws-mirror-protocol" and
-// "lws-status" (package lws/plugins), so the client examples have a peer on
+// "lws-status", and the POST form handler at /formtest
+// ("protocol-post-demo", all from package lws/plugins), so the client examples have a peer on
 // this machine.
 //
 //	go run ./test-apps/test-server [-d <loglevel>] [-s] [--port <n>]
@@ -60,8 +61,13 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 				plugins.DumbIncrement,
 				plugins.Mirror,
 				plugins.Status,
+				plugins.PostDemo,
 			},
-			Mounts:  []lws.Mount{{Mountpoint: "/", OriginFS: origin, Def: "test.html", OriginProtocol: lws.OriginFile}},
+			Mounts: []lws.Mount{
+				{Mountpoint: "/", OriginFS: origin, Def: "test.html", OriginProtocol: lws.OriginFile},
+				// lws's test server hands POSTs to /formtest to its post demo.
+				{Mountpoint: "/formtest", OriginProtocol: lws.OriginCallback, Protocol: plugins.PostDemo.Name},
+			},
 			Options: lws.OptionHTTPHeadersSecurity,
 			// warmcat.com sends this for minimal-http-client-custom-headers.
 			Headers: map[string]string{"test-custom-header": "hello"},

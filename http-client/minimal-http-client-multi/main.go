@@ -1,0 +1,176 @@
+// Command minimal-http-client-multi is lws's minimal-http-client-multi in
+// Go: eight (or -c n) transactions at once to one server, each on its own
+// connection or, with -p, sharing one (queued on it for HTTP/1.1, streams
+// of it for h2). The exit status is 0 only if all of them completed with a
+// 200 (protocol_http.go).
+//
+// lws's example talks to libwebsockets.org; this one talks to the
+// workspace's TLS server on localhost:7681 by default (self-signed allowed,
+// as lws's -l), so it works offline:
+//
+//	go run ./http-server/minimal-http-server-tls &
+//	go run ./http-client/minimal-http-client-multi -p
+//
+// Flags as lws's: -s (staggered starts), -p (pipeline), --h1, -l, -n
+// (fetch /1.png../8.png), --post (multipart POST to /formtest: run the
+// test server with -s), -c <1..8>, --path, --server, --port, --no-tls,
+// --limit <n> (at most n TLS connections at once).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/cmdline"
+	"github.com/lws-go/lws-go/lws/logs"
+)
+
+// maxCount is lws's COUNT: the most transactions one run makes.
+const maxCount = 8
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+var errFailed = errors.New("http client multi: not every transaction completed")
+
+// options are the run's switches.
+type options struct {
+	info      lws.ClientConnectInfo
+	count     int
+	numbered  bool
+	posting   bool
+	staggered bool
+	limit     int
+}
+
+func parse(args []string) options {
+	o := options{count: maxCount, limit: cmdline.Int(args, "--limit", 0)}
+	o.posting = cmdline.Has(args, "--post")
+	o.numbered = cmdline.Has(args, "-n")
+	o.staggered = cmdline.Has(args, "-s")
+	i := lws.ClientConnectInfo{Address: "localhost", Port: 7681, Path: "/", Method: "GET", LocalProtocolName: "http",
+		SSLConnection: lws.UseSSL | lws.AllowSelfSigned}
+	if o.posting {
+		i.Method, i.Path = "POST", "/formtest"
+		i.SSLConnection |= lws.HTTPMultipartMIME
+	}
+	if cmdline.Has(args, "-p") {
+		i.SSLConnection |= lws.Pipeline // h1 or h2 connection sharing
+	}
+	if cmdline.Has(args, "--h1") {
+		i.ALPN = "http/1.1"
+	}
+	if cmdline.Has(args, "--no-tls") {
+		i.SSLConnection &^= lws.UseSSL
+	}
+	if s, ok := cmdline.Option(args, "--server"); ok && s != "" {
+		// A public server: its certificate must verify, port 443 and
+		// lws's public form path unless given.
+		i.Address, i.Port = s, 443
+		i.SSLConnection &^= lws.AllowSelfSigned
+		if o.posting {
+			i.Path = "/testserver/formtest"
+		}
+	}
+	i.Port = cmdline.Int(args, "--port", i.Port)
+	if p, ok := cmdline.Option(args, "--path"); ok && p != "" {
+		i.Path = p
+	}
+	if n := cmdline.Int(args, "-c", 0); n > 0 && n <= maxCount {
+		o.count = n
+	}
+	i.Host, i.Origin = i.Address, i.Address
+	o.info = i
+	return o
+}
+
+func run(ctx context.Context, args []string, logOut io.Writer) error {
+	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	logs.Userf(log, "LWS minimal http client [-s (staggered)] [-p (pipeline)]")
+	logs.Userf(log, "   [--h1 (http/1 only)] [-l (localhost)] [-d <logs>]")
+	logs.Userf(log, "   [-n (numbered)] [--post]")
+	o := parse(args)
+	c, err := lws.NewContext(lws.ContextInfo{
+		Logger: log,
+		// --limit: lws's simultaneous_ssl_restriction.
+		SimultaneousSSLRestriction: o.limit,
+		VhostInfo:                  lws.VhostInfo{Port: lws.PortNoListen, Protocols: []*lws.Protocol{ProtocolHTTP}},
+	})
+	if err != nil {
+		return fmt.Errorf("lws init failed: %w", err)
+	}
+	v, _ := c.Vhosts()[0].ProtocolData(ProtocolHTTP).(*multiVhd)
+	v.count, v.posting = o.count, o.posting
+
+	start := func(m int) {
+		i := o.info
+		if o.numbered {
+			i.Path = "/" + strconv.Itoa(m+1) + ".png"
+		}
+		i.Userdata = &multiPss{idx: m} // lws's opaque_user_data
+		if _, err := c.ClientConnect(i); err != nil {
+			logs.Errf(log, "connect %d: %v", m, err)
+			v.failed++
+			v.finish(c)
+			return
+		}
+		logs.Userf(log, "started connection: idx %d (%s)", m, i.Path)
+	}
+	if !o.staggered {
+		// All at once: the pipeline queueing is tested before the first
+		// connection is even up.
+		c.Do(func() {
+			for m := range o.count {
+				start(m)
+			}
+		})
+	} else {
+		// 100 ms, then 300 ms apart, the last 700 ms later still: new
+		// transactions join a connection that is already busy.
+		var sul lws.Sul
+		next := 0
+		var stagger func(*lws.Sul)
+		stagger = func(*lws.Sul) {
+			start(next)
+			next++
+			if next == o.count {
+				return
+			}
+			d := 300 * time.Millisecond
+			if next == o.count-1 {
+				d += 700 * time.Millisecond
+			}
+			c.Schedule(&sul, d, stagger)
+		}
+		c.Schedule(&sul, 100*time.Millisecond, stagger)
+	}
+	began := time.Now()
+	if err := c.Run(ctx); err != nil {
+		return err
+	}
+	logs.Userf(log, "Duration: %dms", time.Since(began).Milliseconds())
+	failed := v.failed > 0 || v.completed != o.count
+	exit := 0
+	if failed {
+		exit = 1
+	}
+	logs.Userf(log, "Exiting with %d", exit)
+	if failed {
+		return errFailed
+	}
+	return nil
+}
