@@ -247,4 +247,3 @@ func TestHTTPClientPipelineAndSSLRestriction(t *testing.T) {
 		})
 	}
 }
-
