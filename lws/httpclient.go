@@ -207,7 +207,6 @@ func (conn *Conn) doHTTP(ctx context.Context, info ClientConnectInfo) {
 	type appended struct {
 		err      error
 		body     bool
-		redirect bool
 	}
 	added := make(chan appended, 1)
 	if !c.loop.post(func() {
