@@ -205,8 +205,8 @@ func (conn *Conn) doHTTP(ctx context.Context, info ClientConnectInfo) {
 	// CLIENT_APPEND_HANDSHAKE_HEADER: the protocol may add headers now,
 	// and say a body follows (lws_client_http_body_pending).
 	type appended struct {
-		err      error
-		body     bool
+		err  error
+		body bool
 	}
 	added := make(chan appended, 1)
 	if !c.loop.post(func() {
