@@ -359,6 +359,7 @@ func (c *Conn) closeNow(why closeWhy) {
 		c.ctx.CancelSul(c.timeout)
 	}
 	delete(c.ctx.conns, c)
+	defer c.ctx.checkDeprecated()
 	if c.ws != nil {
 		// The peer's close frame arrived (gorilla has answered it): the
 		// protocol hears about it whatever made the loop close first.

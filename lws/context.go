@@ -20,6 +20,7 @@ const (
 	OptionValidateUTF8         Option = 1 << 8  // LWS_SERVER_OPTION_VALIDATE_UTF8: the core always validates ws text; kept for source compatibility
 	OptionDoSSLGlobalInit      Option = 1 << 12 // LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT: nothing to do in Go; kept for source compatibility
 	OptionExplicitVhosts       Option = 1 << 13 // LWS_SERVER_OPTION_EXPLICIT_VHOSTS: no default vhost; call CreateVhost
+	OptionAllowListenShare     Option = 1 << 23 // LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE: SO_REUSEPORT, so a new instance can bind beside the old one
 	OptionVhostUpgStrictHost   Option = 1 << 27 // LWS_SERVER_OPTION_VHOST_UPG_STRICT_HOST_CHECK: ws upgrades must name this vhost in Host:
 	OptionHTTPHeadersSecurity  Option = 1 << 28 // LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE
 	OptionFailUponUnableToBind Option = 1 << 30 // LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND: always the case in Go
@@ -73,6 +74,9 @@ type Context struct {
 	trim     Sul
 
 	state SystemState // lws_system state, loop-owned (system.go)
+
+	deprecated     bool   // Deprecate was called (loop-owned)
+	deprecatedDone func() // called when the last connection closed
 
 	// HTTP client transports shared by Pipeline transactions, and the
 	// count of open client TLS connections (httpclient.go).

@@ -28,6 +28,9 @@ type fastListener struct {
 	handoff chan net.Conn
 	done    chan struct{}
 	once    sync.Once
+	// draining: the socket was closed by Context.Deprecate; the
+	// connections being served finish.
+	draining atomic.Bool
 
 	mu     sync.Mutex
 	active map[*net.TCPConn]struct{} // on the fast path now
@@ -47,7 +50,9 @@ func (f *fastListener) acceptLoop() {
 	for {
 		c, err := f.tcp.AcceptTCP()
 		if err != nil {
-			f.Close()
+			if !f.draining.Load() { // draining: served connections finish
+				f.Close()
+			}
 			return
 		}
 		f.mu.Lock()

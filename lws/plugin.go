@@ -2,6 +2,7 @@ package lws
 
 import (
 	"fmt"
+	"sort"
 	"sync"
 )
 
@@ -46,4 +47,35 @@ func LookupPlugin(name string) (Plugin, error) {
 		return Plugin{}, fmt.Errorf("lws: plugin %q has API magic %d, core wants %d", name, p.APIMagic, PluginAPIMagic)
 	}
 	return p, nil
+}
+
+// LookupProtocol finds a protocol by name among the registered plugins'
+// protocols (lws looks a vhost's protocols up in the plugins' protocol
+// lists the same way).
+func LookupProtocol(name string) (*Protocol, error) {
+	registry.Lock()
+	defer registry.Unlock()
+	for _, p := range registry.plugins {
+		if p.APIMagic != PluginAPIMagic {
+			continue
+		}
+		for _, pr := range p.Protocols {
+			if pr.Name == name {
+				return pr, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("lws: no plugin offers protocol %q", name)
+}
+
+// Plugins returns the names of the registered plugins, sorted.
+func Plugins() []string {
+	registry.Lock()
+	defer registry.Unlock()
+	names := make([]string, 0, len(registry.plugins))
+	for n := range registry.plugins {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -1,6 +1,7 @@
 package lws
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -25,6 +27,9 @@ type listener struct {
 	srv    *http.Server
 	tls    bool
 	served chan struct{}
+	// draining: the listening socket is closed (Context.Deprecate) while
+	// the connections it accepted go on.
+	draining atomic.Bool
 
 	mu     sync.RWMutex // vhosts change on the loop, are read by handlers
 	vhosts []*Vhost
@@ -46,7 +51,11 @@ func (c *Context) bind(vh *Vhost) error {
 		}
 	}
 	addr := net.JoinHostPort(vh.info.Interface, strconv.Itoa(vh.info.Port))
-	ln, err := net.Listen("tcp", addr)
+	lc := net.ListenConfig{}
+	if (vh.info.Options|c.info.Options)&OptionAllowListenShare != 0 {
+		lc.Control = reusePort
+	}
+	ln, err := lc.Listen(context.Background(), "tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
@@ -85,7 +94,7 @@ func (c *Context) bind(vh *Vhost) error {
 	c.listeners[addr] = l
 	go func() {
 		defer close(l.served)
-		if err := l.srv.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := l.srv.Serve(l.ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !l.draining.Load() {
 			c.log.Error("listener stopped", "addr", addr, "err", err)
 		}
 	}()
@@ -129,6 +138,19 @@ func (l *listener) remove(vh *Vhost) {
 		l.close()
 		delete(l.ctx.listeners, l.addr)
 	}
+}
+
+// stopAccepting closes the listening socket only: connections already
+// accepted go on, and HTTP keep-alive ends after each one's current request.
+func (l *listener) stopAccepting() {
+	l.draining.Store(true)
+	l.srv.SetKeepAlivesEnabled(false)
+	if l.fast != nil {
+		l.fast.draining.Store(true)
+		_ = l.fast.tcp.Close()
+		return
+	}
+	_ = l.ln.Close()
 }
 
 func (l *listener) close() {
