@@ -75,6 +75,8 @@ type Context struct {
 
 	state SystemState // lws_system state, loop-owned (system.go)
 
+	destroyHooks []func() // OnDestroy, run on the loop at teardown
+
 	deprecated     bool   // Deprecate was called (loop-owned)
 	deprecatedDone func() // called when the last connection closed
 
@@ -199,6 +201,13 @@ func (c *Context) Stop() {
 	}
 }
 
+// OnDestroy adds fn to what runs when the context is destroyed, on the
+// loop, before its connections close; hooks run in reverse order of
+// addition. Subsystems built on the context use it to tear down their own
+// objects as lws_context_destroy does (Secure Streams destroy their
+// streams here). Call it on the loop or before Run.
+func (c *Context) OnDestroy(fn func()) { c.destroyHooks = append(c.destroyHooks, fn) }
+
 // Destroy stops the context and waits until it is torn down: the mirror of
 // lws_context_destroy. It is goroutine-safe but must not be called from a
 // callback (use Stop there); if Run was never called it tears down at once.
@@ -234,6 +243,9 @@ func (c *Context) teardown() {
 			fn()
 		}
 		c.loop.giveBackQueue(q)
+	}
+	for i := len(c.destroyHooks) - 1; i >= 0; i-- {
+		c.destroyHooks[i]()
 	}
 	for conn := range c.conns {
 		conn.closeNow(closeReasonContextDestroy)
