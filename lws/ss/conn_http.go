@@ -2,7 +2,6 @@ package ss
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"io"
 	"net/http"
@@ -81,12 +80,7 @@ func (h *Handle) startHTTP(t target, in *trustInstance) transport {
 		return http.ErrUseLastResponse // h1 does not follow redirects at lws's revision
 	}}
 	if p.Protocol == ProtocolH1 {
-		// h1 is HTTP/1.1 even where h2 is on offer.
-		tr := in.transport.Clone()
-		tr.ForceAttemptHTTP2 = false
-		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
-		client.Transport = tr
-		defer tr.CloseIdleConnections()
+		client.Transport = in.transportH1 // HTTP/1.1 even where h2 is on offer
 	}
 	s := h.s
 	s.goroutine(func() { c.run(client, req, pr) })

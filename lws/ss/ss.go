@@ -122,6 +122,13 @@ func (s *Streams) SetPolicy(p *Policy) error {
 	return s.buildAll()
 }
 
+// Logger returns the context's logger, for the user callbacks.
+func (s *Streams) Logger() *slog.Logger { return s.log }
+
+// Context returns the lws context the streams run on
+// (lws_ss_get_context).
+func (s *Streams) Context() *lws.Context { return s.ctx }
+
 // Policy returns the policy in force.
 func (s *Streams) Policy() *Policy { return s.policy }
 
@@ -134,6 +141,7 @@ func (s *Streams) destroyAll() {
 	s.wg.Wait()
 	for _, in := range s.trust {
 		in.transport.CloseIdleConnections()
+		in.transportH1.CloseIdleConnections()
 	}
 }
 

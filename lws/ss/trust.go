@@ -19,12 +19,13 @@ const defaultStore = "_ss_default"
 // dialling with it. It is the Go form of the client-only vhost lws creates
 // per trust store.
 type trustInstance struct {
-	name       string
-	pool       *x509.CertPool // every cert of the stack; nil = platform roots
-	tlsConfig  *tls.Config
-	transport  *http.Transport
-	refs       int
-	fromPolicy bool // false only for _ss_default, which is never released
+	name        string
+	pool        *x509.CertPool // every cert of the stack; nil = platform roots
+	tlsConfig   *tls.Config
+	transport   *http.Transport // h2 by ALPN, else HTTP/1.1
+	transportH1 *http.Transport // HTTP/1.1 only, for "h1" streamtypes
+	refs        int
+	fromPolicy  bool // false only for _ss_default, which is never released
 }
 
 // TrustEvent is what a TrustHook hears.
@@ -66,16 +67,28 @@ func buildInstance(ts *TrustStore) (*trustInstance, error) {
 		}
 	}
 	in.tlsConfig = &tls.Config{RootCAs: in.pool, MinVersion: tls.VersionTLS12}
-	in.transport = &http.Transport{
+	in.transport = newTransport(in.tlsConfig, true)
+	in.transportH1 = newTransport(in.tlsConfig, false)
+	return in, nil
+}
+
+// newTransport is a client transport dialling with cfg, h2 allowed or not.
+func newTransport(cfg *tls.Config, h2 bool) *http.Transport {
+	cfg = cfg.Clone()
+	tr := &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second}).DialContext,
-		TLSClientConfig:       in.tlsConfig,
+		TLSClientConfig:       cfg,
 		TLSHandshakeTimeout:   30 * time.Second,
 		ResponseHeaderTimeout: 30 * time.Second,
-		ForceAttemptHTTP2:     true,
+		ForceAttemptHTTP2:     h2,
 		DisableCompression:    true,
 		MaxIdleConnsPerHost:   -1,
 	}
-	return in, nil
+	if !h2 {
+		cfg.NextProtos = []string{"http/1.1"}
+		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+	}
+	return tr
 }
 
 // acquire returns the instance for a streamtype's store, building and
@@ -135,6 +148,7 @@ func (s *Streams) release(st *Streamtype) {
 func (s *Streams) dropInstance(in *trustInstance) {
 	delete(s.trust, in.name)
 	in.transport.CloseIdleConnections()
+	in.transportH1.CloseIdleConnections()
 	s.log.Debug("ss: trust store destroyed", "store", in.name)
 	if s.opts.TrustHook != nil {
 		s.opts.TrustHook(in.name, TrustDestroyed)

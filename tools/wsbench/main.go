@@ -5,6 +5,7 @@
 //	wsbench echo  [-c 50] [-size 64] [-d 10s]  echo round trips per second
 //	wsbench files [-t 2] [-c 64] [-d 5s]       wrk on minimal-http-server's index.html
 //	wsbench client-echo [-c 50] [-size 64]     the lws-go ws client against a plain gorilla client
+//	wsbench ss-trust [-stores 10] [-cycles 10000] heap held by Secure Streams trust stores
 //	wsbench plain-chat  -addr :7682      plain gorilla chat server (baseline)
 //	wsbench plain-echo  -addr :7682      plain gorilla echo server (baseline)
 //	wsbench plain-files -addr :7682 -dir D  plain net/http FileServer (baseline)
@@ -33,6 +34,8 @@ func main() {
 		err = filesMain(args)
 	case "client-echo":
 		err = clientEchoMain(args)
+	case "ss-trust":
+		err = ssTrustMain(args)
 	case "plain-chat":
 		err = plainChatMain(args)
 	case "plain-echo":
@@ -49,6 +52,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: wsbench idle|echo|files|client-echo|plain-chat|plain-echo|plain-files [flags]")
+	fmt.Fprintln(os.Stderr, "usage: wsbench idle|echo|files|client-echo|ss-trust|plain-chat|plain-echo|plain-files [flags]")
 	os.Exit(2)
 }
