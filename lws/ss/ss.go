@@ -55,6 +55,9 @@ type Options struct {
 	// TrustHook, if set, hears trust store instances being built and
 	// destroyed (for tests and diagnostics).
 	TrustHook func(store string, ev TrustEvent)
+	// Proxy, instead of a Policy, makes these Streams a client of an SS
+	// proxy process (lws's sspc).
+	Proxy *ProxyInfo
 }
 
 // Streams is a context's Secure Streams: the policy, the trust store
@@ -71,18 +74,23 @@ type Streams struct {
 	handles    map[*Handle]struct{}
 
 	wg sync.WaitGroup // transport goroutines
+
+	proxyLn []net.Listener // ProxyListen
+	linkMu  sync.Mutex
+	links   map[*proxyLink]struct{} // the proxy's client links
 }
 
 // New sets Secure Streams up on c (lws_create_context with a policy). In
 // dynamic mode every trust store of the policy is built now. Call it before
 // Run or on the loop; streams are destroyed when the context is.
 func New(c *lws.Context, opts Options) (*Streams, error) {
-	if opts.Policy == nil {
-		return nil, errors.New("ss: no policy")
+	if opts.Policy == nil && opts.Proxy == nil {
+		return nil, errors.New("ss: no policy and no proxy")
 	}
 	s := &Streams{ctx: c, log: c.Logger(), opts: opts, policy: opts.Policy,
-		trust: map[string]*trustInstance{}, trustStats: map[string]*trustStats{}, handles: map[*Handle]struct{}{}}
-	if !opts.StaticOnly {
+		trust: map[string]*trustInstance{}, trustStats: map[string]*trustStats{}, handles: map[*Handle]struct{}{},
+		links: map[*proxyLink]struct{}{}}
+	if opts.Proxy == nil && !opts.StaticOnly {
 		if err := s.buildAll(); err != nil {
 			return nil, err
 		}
@@ -135,8 +143,20 @@ func (s *Streams) Policy() *Policy { return s.policy }
 // destroyAll runs at context destruction: every stream goes, so every
 // store is released.
 func (s *Streams) destroyAll() {
+	for _, ln := range s.proxyLn {
+		ln.Close()
+	}
 	for h := range s.handles {
 		h.Destroy()
+	}
+	s.linkMu.Lock()
+	links := make([]*proxyLink, 0, len(s.links))
+	for l := range s.links {
+		links = append(links, l)
+	}
+	s.linkMu.Unlock()
+	for _, l := range links {
+		l.hangup()
 	}
 	s.wg.Wait()
 	for _, in := range s.trust {
@@ -176,6 +196,8 @@ type Handle struct {
 	txPending bool
 	txLen     int // RequestTxLen, -1 if unknown
 	destroyed bool
+
+	pc *clientLink // set when the stream goes through an SS proxy
 }
 
 // Create makes a stream of a streamtype (lws_ss_create): in static mode it
@@ -183,12 +205,15 @@ type Handle struct {
 // callbacks, an error); StateCreating follows (a nonzero Result fails
 // creation and releases the store); nailed-up streams start connecting.
 func (s *Streams) Create(info Info) (*Handle, error) {
+	if info.User == nil {
+		return nil, errors.New("ss: Info.User is nil")
+	}
+	if s.opts.Proxy != nil {
+		return s.createProxied(info)
+	}
 	st := s.policy.Streamtype(info.Streamtype)
 	if st == nil {
 		return nil, fmt.Errorf("ss: unknown streamtype %q", info.Streamtype)
-	}
-	if info.User == nil {
-		return nil, errors.New("ss: Info.User is nil")
 	}
 	h := &Handle{s: s, info: info, policy: st, metadata: map[string][]byte{}, txLen: -1}
 	s.handles[h] = struct{}{}
@@ -222,6 +247,9 @@ func (h *Handle) Destroy() {
 		return
 	}
 	h.destroyed = true
+	if h.pc != nil {
+		h.pc.destroy()
+	}
 	if h.conn != nil {
 		h.conn.close()
 		h.conn = nil
@@ -230,7 +258,7 @@ func (h *Handle) Destroy() {
 	h.s.ctx.CancelSul(&h.timeout)
 	_ = h.info.User.State(h, StateDestroying, 0)
 	h.s.ctx.CancelSul(&h.retrySul)
-	if h.s.opts.StaticOnly {
+	if h.s.opts.StaticOnly && h.pc == nil {
 		h.s.release(h.policy)
 	}
 }
@@ -252,6 +280,10 @@ func (h *Handle) RequestTx() {
 		return
 	}
 	h.txPending = true
+	if h.pc != nil {
+		h.pc.requestTx()
+		return
+	}
 	switch h.seq {
 	case seqConnected, seqTrying:
 		if h.conn != nil {
@@ -278,6 +310,10 @@ func (h *Handle) ClientConnect() error {
 	if h.destroyed {
 		return errors.New("ss: stream destroyed")
 	}
+	if h.pc != nil {
+		h.pc.connect()
+		return nil
+	}
 	if h.seq == seqConnected || h.seq == seqTrying {
 		return nil
 	}
@@ -288,6 +324,15 @@ func (h *Handle) ClientConnect() error {
 // SetMetadata binds a value to a metadata name the streamtype declares
 // (lws_ss_set_metadata); the value is copied.
 func (h *Handle) SetMetadata(name string, value []byte) error {
+	if h.pc != nil {
+		// The proxy holds the policy and checks the name.
+		if len(name) > 255 {
+			return errors.New("ss: metadata name too long")
+		}
+		h.metadata[name] = append([]byte(nil), value...)
+		h.pc.metadata(name, value)
+		return nil
+	}
 	for _, m := range h.policy.Metadata {
 		if m.Name == name {
 			h.metadata[name] = append([]byte(nil), value...)
@@ -307,6 +352,10 @@ func (h *Handle) GetMetadata(name string) ([]byte, bool) {
 // policy's timeout_ms if d is 0; nothing if both are 0
 // (lws_ss_start_timeout).
 func (h *Handle) StartTimeout(d time.Duration) {
+	if h.pc != nil {
+		h.pc.setTimeout(uint32(d.Milliseconds())) // 0: the proxy's policy value
+		return
+	}
 	if d == 0 {
 		d = time.Duration(h.policy.TimeoutMs) * time.Millisecond
 	}
@@ -317,7 +366,16 @@ func (h *Handle) StartTimeout(d time.Duration) {
 }
 
 // CancelTimeout disarms the watchdog (lws_ss_cancel_timeout).
-func (h *Handle) CancelTimeout() { h.s.ctx.CancelSul(&h.timeout) }
+func (h *Handle) CancelTimeout() {
+	if h.pc != nil {
+		h.pc.setTimeout(0xffffffff)
+		return
+	}
+	h.s.ctx.CancelSul(&h.timeout)
+}
+
+// Len is how many streams are live (for the proxy, one per client link).
+func (s *Streams) Len() int { return len(s.handles) }
 
 // event delivers a state and acts on the Result; it reports whether the
 // stream was destroyed.
