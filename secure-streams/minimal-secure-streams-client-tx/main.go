@@ -1,0 +1,97 @@
+// Command minimal-secure-streams-client-tx is lws's
+// minimal-secure-streams-client-tx in Go: a Secure Streams client with no
+// policy of its own. Its "spam" stream goes through the SS proxy
+// (minimal-secure-streams-proxy), which owns the policy and the network:
+// 1000 packets of 80 bytes, one every 50 ms; it exits 0 once the last one
+// has come back from the echo peer (ss_spam.go).
+//
+//	go run ./ws-server/minimal-ws-server-echo -p 7682 &
+//	go run ./secure-streams/minimal-secure-streams-proxy &
+//	go run ./secure-streams/minimal-secure-streams-client-tx
+//
+// Flags as lws's client builds: -d <loglevel>, -p <proxy tcp port> (else
+// the abstract unix socket @proxy.ss.lws), -i <unix socket path>, -a <proxy
+// address with -p>; and, lws-go's additions, --packets <n> and
+// --interval-ms <ms>.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/cmdline"
+	"github.com/lws-go/lws-go/lws/logs"
+	"github.com/lws-go/lws-go/lws/ss"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+var errFailed = errors.New("minimal-secure-streams-client-tx: not every packet went through")
+
+func run(ctx context.Context, args []string, logOut io.Writer) error {
+	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	logs.Userf(log, "LWS secure streams client TX [-d<verb>]")
+	proxy := &ss.ProxyInfo{Port: cmdline.Int(args, "-p", 0)}
+	if proxy.Port != 0 {
+		proxy.Address = "127.0.0.1"
+		if a, ok := cmdline.Option(args, "-a"); ok && a != "" {
+			proxy.Address = a
+		}
+	} else if i, ok := cmdline.Option(args, "-i"); ok && i != "" {
+		proxy.Address = i
+	}
+	m := &spam{
+		packets:  cmdline.Int(args, "--packets", 1000),
+		interval: time.Duration(cmdline.Int(args, "--interval-ms", 50)) * time.Millisecond,
+	}
+	var streams *ss.Streams
+	var createErr error
+	operational := func(c *lws.Context, current, target lws.SystemState) bool {
+		if target == lws.StateOperational {
+			m.done = c.Stop
+			if _, createErr = streams.Create(ss.Info{Streamtype: "spam", User: m}); createErr != nil {
+				c.Stop()
+			}
+		}
+		return false
+	}
+	c, err := lws.NewContext(lws.ContextInfo{
+		Logger:    log,
+		Notifiers: []lws.SystemNotifier{operational},
+		VhostInfo: lws.VhostInfo{Port: lws.PortNoListen},
+	})
+	if err != nil {
+		return fmt.Errorf("lws init failed: %w", err)
+	}
+	// No policy here: the proxy has it (lws's LWS_SS_USE_SSPC build).
+	if streams, err = ss.New(c, ss.Options{Proxy: proxy}); err != nil {
+		c.Destroy()
+		return err
+	}
+	if err := c.Run(ctx); err != nil {
+		return err
+	}
+	if createErr != nil {
+		return fmt.Errorf("failed to create secure stream: %w", createErr)
+	}
+	if !m.ok {
+		logs.Userf(log, "Completed: failed")
+		return errFailed
+	}
+	logs.Userf(log, "Completed: OK")
+	return nil
+}

@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// The proxy and this client as real processes, built once.
+var bin struct {
+	dir, proxy, client string
+	err                error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ss-proxy-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin.dir = dir
+	bin.proxy, bin.client = filepath.Join(dir, "proxy"), filepath.Join(dir, "client-tx")
+	for _, b := range [][]string{{bin.proxy, "../minimal-secure-streams-proxy"}, {bin.client, "."}} {
+		if out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput(); err != nil {
+			bin.err = fmt.Errorf("build %s: %v\n%s", b[1], err, out)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// echoPeer is the "spam" stream's onward peer: a ws echo server that keeps
+// what each connection sent.
+type echoPeer struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	conns  []*bytes.Buffer
+	closed int
+}
+
+func newEchoPeer(t *testing.T) *echoPeer {
+	e := &echoPeer{}
+	up := websocket.Upgrader{Subprotocols: []string{"lws-minimal-server-echo"}}
+	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		got := &bytes.Buffer{}
+		e.mu.Lock()
+		e.conns = append(e.conns, got)
+		e.mu.Unlock()
+		defer func() {
+			e.mu.Lock()
+			e.closed++
+			e.mu.Unlock()
+		}()
+		for {
+			mt, m, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			e.mu.Lock()
+			got.Write(m)
+			e.mu.Unlock()
+			if ws.WriteMessage(mt, m) != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+func (e *echoPeer) port() string {
+	_, p, _ := net.SplitHostPort(e.srv.Listener.Addr().String())
+	return p
+}
+
+// proc is a running example process with its log.
+type proc struct {
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	out  bytes.Buffer
+	done chan struct{}
+	err  error
+}
+
+func (p *proc) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.Write(b)
+}
+
+func (p *proc) log() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.String()
+}
+
+func (p *proc) waitLog(t *testing.T, want string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for strings.Count(p.log(), want) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("never logged %q %d times:\n%s", want, n, p.log())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (p *proc) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case <-p.done:
+		return p.err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("process did not finish:\n%s", p.log())
+		return nil
+	}
+}
+
+func start(t *testing.T, path string, args ...string) *proc {
+	t.Helper()
+	if bin.err != nil {
+		t.Fatal(bin.err)
+	}
+	p := &proc{cmd: exec.Command(path, args...), done: make(chan struct{})}
+	p.cmd.Stdout, p.cmd.Stderr = p, p
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	})
+	return p
+}
+
+// startProxy runs the proxy example on its own abstract socket with a
+// policy whose "spam" goes to peer.
+func startProxy(t *testing.T, sock string, peer *echoPeer) *proc {
+	t.Helper()
+	policy, err := os.ReadFile("../minimal-secure-streams-proxy/policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy = bytes.Replace(policy, []byte(`"port": 7682`), []byte(`"port": `+peer.port()), 1)
+	file := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(file, policy, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := start(t, bin.proxy, "-i", sock, "--policy", file)
+	p.waitLog(t, "ss proxy listening on", 1)
+	return p
+}
+
+func socket(t *testing.T) string {
+	return fmt.Sprintf("@lws-go-ss-proxy-test-%d", time.Now().UnixNano())
+}
+
+// Two client processes through one proxy: each has its own stream and its
+// own onward connection, and each gets every packet through.
+func TestTwoClientsOneProxy(t *testing.T) {
+	peer := newEchoPeer(t)
+	sock := socket(t)
+	startProxy(t, sock, peer)
+	a := start(t, bin.client, "-i", sock, "--packets", "50", "--interval-ms", "5")
+	b := start(t, bin.client, "-i", sock, "--packets", "50", "--interval-ms", "5")
+	for _, c := range []*proc{a, b} {
+		if err := c.wait(t); err != nil || !strings.Contains(c.log(), "Completed: OK") {
+			t.Fatalf("client: %v\n%s", err, c.log())
+		}
+	}
+	peer.mu.Lock()
+	defer peer.mu.Unlock()
+	if len(peer.conns) != 2 {
+		t.Fatalf("%d onward connections, want 2", len(peer.conns))
+	}
+	for i, c := range peer.conns {
+		if c.Len() != 50*packetSize || !bytes.HasPrefix(c.Bytes(), []byte("000000:")) {
+			t.Fatalf("connection %d carried %d bytes, want %d", i, c.Len(), 50*packetSize)
+		}
+	}
+}
+
+// A client killed mid-run: the proxy destroys its stream, which closes the
+// onward connection.
+func TestKilledClient(t *testing.T) {
+	peer := newEchoPeer(t)
+	sock := socket(t)
+	px := startProxy(t, sock, peer)
+	c := start(t, bin.client, "-i", sock, "--packets", "1000", "--interval-ms", "20")
+	c.waitLog(t, "spam_state: CONNECTED", 1)
+	_ = c.cmd.Process.Signal(syscall.SIGKILL)
+	px.waitLog(t, "client link closed; destroying its stream", 1)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		peer.mu.Lock()
+		closed := peer.closed
+		peer.mu.Unlock()
+		if closed == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the onward connection outlived its client")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The proxy killed mid-run: the client retries it every second and, once
+// a proxy is back, recovers and finishes.
+func TestKilledProxy(t *testing.T) {
+	peer := newEchoPeer(t)
+	sock := socket(t)
+	px := startProxy(t, sock, peer)
+	c := start(t, bin.client, "-i", sock, "--packets", "150", "--interval-ms", "20")
+	c.waitLog(t, "sent 100 packets", 1)
+	_ = px.cmd.Process.Signal(syscall.SIGKILL)
+	c.waitLog(t, "retrying the proxy in 1 s", 3) // the loss, then two refused retries
+	startProxy(t, sock, peer)
+	if err := c.wait(t); err != nil || !strings.Contains(c.log(), "Completed: OK") {
+		t.Fatalf("client did not recover: %v\n%s", err, c.log())
+	}
+	// The retries were a second apart.
+	var times []time.Time
+	for _, l := range strings.Split(c.log(), "\n") {
+		if strings.Contains(l, "retrying the proxy in 1 s") && len(l) > 25 {
+			// lws's time stamp: [2006/01/02 15:04:05:NNNN], N in 100 µs.
+			ts, err := time.Parse("2006/01/02 15:04:05", l[1:20])
+			frac, ferr := strconv.Atoi(l[21:25])
+			if err == nil && ferr == nil {
+				times = append(times, ts.Add(time.Duration(frac)*100*time.Microsecond))
+			}
+		}
+	}
+	for i := 2; i < len(times); i++ {
+		if gap := times[i].Sub(times[i-1]); gap < 900*time.Millisecond || gap > 1500*time.Millisecond {
+			t.Fatalf("retries %v apart, want about 1 s:\n%s", gap, c.log())
+		}
+	}
+	if len(times) < 3 {
+		t.Fatalf("only %d retries logged:\n%s", len(times), c.log())
+	}
+}

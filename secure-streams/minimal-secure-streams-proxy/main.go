@@ -1,0 +1,102 @@
+// Command minimal-secure-streams-proxy is lws's
+// minimal-secure-streams-proxy in Go: the process that owns the policy, the
+// TLS and the network for Secure Streams clients in other processes. At
+// OPERATIONAL it opens the proxy listener; each client stream arrives over
+// a link of its own and this process runs the real stream for it.
+//
+//	go run ./ws-server/minimal-ws-server-echo -p 7682 &   # the "spam" peer
+//	go run ./secure-streams/minimal-secure-streams-proxy &
+//	go run ./secure-streams/minimal-secure-streams-client-tx
+//
+// Flags as lws's: -d <loglevel>, -p <tcp port> (else the abstract unix
+// socket @proxy.ss.lws), -i <interface, or unix socket path>; and --policy
+// <file> to serve another JSON policy.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/cmdline"
+	"github.com/lws-go/lws-go/lws/logs"
+	"github.com/lws-go/lws-go/lws/ss"
+)
+
+// The proxy's policy: minimal-secure-streams's "mintest" and the "spam"
+// stream that minimal-secure-streams-client-tx uses.
+//
+//go:embed policy.json
+var defaultPolicy []byte
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx ends; ready, if set, gets the listener's address.
+func run(ctx context.Context, args []string, logOut io.Writer, ready func(string)) error {
+	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	logs.Userf(log, "LWS secure streams Proxy [-d<verb>]")
+	data := defaultPolicy
+	if f, ok := cmdline.Option(args, "--policy"); ok && f != "" {
+		var err error
+		if data, err = os.ReadFile(f); err != nil {
+			return fmt.Errorf("policy: %w", err)
+		}
+	}
+	policy, err := ss.ParsePolicy(data)
+	if err != nil {
+		return err
+	}
+	bind, _ := cmdline.Option(args, "-i")
+	port := cmdline.Int(args, "-p", 0)
+	var streams *ss.Streams
+	var listenErr error
+	// As in lws, the proxy opens its listener once the system is
+	// OPERATIONAL.
+	operational := func(c *lws.Context, current, target lws.SystemState) bool {
+		if target == lws.StateOperational {
+			addr, err := streams.ProxyListen(bind, port)
+			if err != nil {
+				listenErr = err
+				c.Stop()
+				return false
+			}
+			logs.Userf(log, "ss proxy listening on %s", addr)
+			if ready != nil {
+				ready(addr.String())
+			}
+		}
+		return false
+	}
+	c, err := lws.NewContext(lws.ContextInfo{
+		Logger:    log,
+		Notifiers: []lws.SystemNotifier{operational},
+		VhostInfo: lws.VhostInfo{Port: lws.PortNoListen},
+	})
+	if err != nil {
+		return fmt.Errorf("lws init failed: %w", err)
+	}
+	if streams, err = ss.New(c, ss.Options{Policy: policy}); err != nil {
+		c.Destroy()
+		return err
+	}
+	if err := c.Run(ctx); err != nil {
+		return err
+	}
+	if listenErr != nil {
+		return listenErr
+	}
+	logs.Userf(log, "Completed")
+	return nil
+}
