@@ -50,7 +50,6 @@ type clientLink struct {
 
 	wantConnect bool
 	timeout     *uint32 // a TIMEOUT_UPDATE to send once the link is up
-	failedOnce  bool
 }
 
 // createProxied is Create for a proxy client: CREATING is delivered here,

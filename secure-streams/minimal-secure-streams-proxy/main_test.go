@@ -63,7 +63,9 @@ func TestClientThroughProxy(t *testing.T) {
 	var log bytes.Buffer
 	listening := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"proxy", "-i", sock, "--policy", file}, &log, func(a string) { listening <- a }) }()
+	go func() {
+		done <- run(ctx, []string{"proxy", "-i", sock, "--policy", file}, &log, func(a string) { listening <- a })
+	}()
 	select {
 	case a := <-listening:
 		if a != sock {
