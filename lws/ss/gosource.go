@@ -43,8 +43,12 @@ func (p *Policy) GoSource(pkg, varName string, json []byte) ([]byte, error) {
 		id := ident("retry", r.Name)
 		names[r] = id
 		bo := r.Backoff
-		fmt.Fprintf(&b, "\t%s = &ss.RetryEntry{Name: %q, Backoff: lws.RetryBackoff{RetryMs: %#v, ConcealCount: %d, JitterPercent: %d, SecsSinceValidPing: %d, SecsSinceValidHangup: %d}}\n",
-			id, r.Name, bo.RetryMs, bo.ConcealCount, bo.JitterPercent, bo.SecsSinceValidPing, bo.SecsSinceValidHangup)
+		ms := make([]string, len(bo.RetryMs))
+		for i, v := range bo.RetryMs {
+			ms[i] = fmt.Sprint(v)
+		}
+		fmt.Fprintf(&b, "\t%s = &ss.RetryEntry{Name: %q, Backoff: lws.RetryBackoff{RetryMs: []uint32{%s}, ConcealCount: %d, JitterPercent: %d, SecsSinceValidPing: %d, SecsSinceValidHangup: %d}}\n",
+			id, r.Name, strings.Join(ms, ", "), bo.ConcealCount, bo.JitterPercent, bo.SecsSinceValidPing, bo.SecsSinceValidHangup)
 		footprint += 64 + 4*len(bo.RetryMs)
 	}
 	for _, c := range p.Certs {

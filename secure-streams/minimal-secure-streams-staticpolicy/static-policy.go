@@ -46,7 +46,7 @@ import (
 )
 
 var (
-	retryDefault      = &ss.RetryEntry{Name: "default", Backoff: lws.RetryBackoff{RetryMs: []uint32{0x3e8, 0x7d0, 0xbb8, 0x1388}, ConcealCount: 5, JitterPercent: 20, SecsSinceValidPing: 30, SecsSinceValidHangup: 35}}
+	retryDefault      = &ss.RetryEntry{Name: "default", Backoff: lws.RetryBackoff{RetryMs: []uint32{1000, 2000, 3000, 5000}, ConcealCount: 5, JitterPercent: 20, SecsSinceValidPing: 30, SecsSinceValidHangup: 35}}
 	certLocalhost100y = &ss.Cert{Name: "localhost_100y", DER: []byte{
 		0x30, 0x82, 0x01, 0xaf, 0x30, 0x82, 0x01, 0x54, 0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x14, 0x25,
 		0xee, 0x45, 0x20, 0x8d, 0x67, 0x87, 0xa8, 0x3f, 0x7a, 0x51, 0x35, 0x94, 0x74, 0x09, 0x30, 0x08,
