@@ -194,6 +194,11 @@ func Noticef(l *slog.Logger, format string, args ...any) {
 	l.Log(context.Background(), LevelNotice, fmt.Sprintf(format, args...))
 }
 
+// Warnf logs at LLL_WARN (lwsl_warn).
+func Warnf(l *slog.Logger, format string, args ...any) {
+	l.Log(context.Background(), LevelWarn, fmt.Sprintf(format, args...))
+}
+
 // Errf logs at LLL_ERR (lwsl_err).
 func Errf(l *slog.Logger, format string, args ...any) {
 	l.Log(context.Background(), LevelErr, fmt.Sprintf(format, args...))
