@@ -75,7 +75,8 @@ type Context struct {
 
 	state SystemState // lws_system state, loop-owned (system.go)
 
-	destroyHooks []func() // OnDestroy, run on the loop at teardown
+	destroyHooks []func()            // OnDestroy, run on the loop at teardown
+	stateHooks   []func(SystemState) // OnSystemState
 
 	deprecated     bool   // Deprecate was called (loop-owned)
 	deprecatedDone func() // called when the last connection closed

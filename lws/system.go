@@ -61,5 +61,13 @@ func (c *Context) stepSystemState() {
 			}
 		}
 		c.state = target
+		for _, fn := range c.stateHooks {
+			fn(target)
+		}
 	}
 }
+
+// OnSystemState adds fn to what hears each state the context has entered,
+// after the notifiers let it through (lws sends the SYSTEM_STATE SMD
+// message at this point). Call it on the loop or before Run.
+func (c *Context) OnSystemState(fn func(SystemState)) { c.stateHooks = append(c.stateHooks, fn) }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/smd"
 )
 
 // Callbacks are a stream's user side: the rx, tx and state callbacks of
@@ -58,6 +59,9 @@ type Options struct {
 	// Proxy, instead of a Policy, makes these Streams a client of an SS
 	// proxy process (lws's sspc).
 	Proxy *ProxyInfo
+	// SMD is the context's message bus; with it the "_lws_smd"
+	// streamtype bridges streams to it.
+	SMD *smd.Bus
 }
 
 // Streams is a context's Secure Streams: the policy, the trust store
@@ -212,12 +216,15 @@ func (s *Streams) Create(info Info) (*Handle, error) {
 		return s.createProxied(info)
 	}
 	st := s.policy.Streamtype(info.Streamtype)
+	if info.Streamtype == SMDStreamtype && s.opts.SMD != nil {
+		st = smdPolicy
+	}
 	if st == nil {
 		return nil, fmt.Errorf("ss: unknown streamtype %q", info.Streamtype)
 	}
 	h := &Handle{s: s, info: info, policy: st, metadata: map[string][]byte{}, txLen: -1}
 	s.handles[h] = struct{}{}
-	if s.opts.StaticOnly {
+	if s.opts.StaticOnly && st != smdPolicy {
 		if _, err := s.acquire(st, true); err != nil {
 			delete(s.handles, h)
 			return nil, fmt.Errorf("ss: create %q: %w", st.Name, err)
@@ -225,7 +232,7 @@ func (s *Streams) Create(info Info) (*Handle, error) {
 	}
 	if r := info.User.State(h, StateCreating, 0); r != ResultOK {
 		delete(s.handles, h)
-		if s.opts.StaticOnly {
+		if s.opts.StaticOnly && st != smdPolicy {
 			s.release(st) // exactly once per acquire, on this path too
 		}
 		return nil, fmt.Errorf("ss: create %q: rejected in CREATING (%d)", st.Name, r)
@@ -258,7 +265,7 @@ func (h *Handle) Destroy() {
 	h.s.ctx.CancelSul(&h.timeout)
 	_ = h.info.User.State(h, StateDestroying, 0)
 	h.s.ctx.CancelSul(&h.retrySul)
-	if h.s.opts.StaticOnly && h.pc == nil {
+	if h.s.opts.StaticOnly && h.pc == nil && h.policy != smdPolicy {
 		h.s.release(h.policy)
 	}
 }
@@ -486,6 +493,13 @@ func (h *Handle) connect(isRetry bool) {
 		h.retry = 0
 	}
 	h.s.ctx.CancelSul(&h.retrySul)
+	if h.policy == smdPolicy {
+		h.seq = seqTrying
+		if !h.event(StateConnecting) {
+			h.conn = h.startSMD()
+		}
+		return
+	}
 	t, err := h.target()
 	if err != nil {
 		h.s.log.Warn("ss: cannot connect", "streamtype", h.policy.Name, "err", err)

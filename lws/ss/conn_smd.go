@@ -1,0 +1,72 @@
+package ss
+
+import (
+	"encoding/binary"
+	"time"
+
+	"github.com/lws-go/lws-go/lws/smd"
+)
+
+// SMDStreamtype is the built-in streamtype that bridges a stream to the
+// context's SMD bus (LWS_SMD_STREAMTYPENAME). Its class filter is
+// Info.ManualInitialTxCredit, as in lws.
+const SMDStreamtype = "_lws_smd"
+
+// SMDHeader is the class (8 bytes) and time stamp (8 bytes, µs) in front
+// of each SMD payload on an _lws_smd stream (LWS_SMD_SS_RX_HEADER_LEN).
+const SMDHeader = 16
+
+// smdPolicy is _lws_smd's built-in policy: connected as soon as created.
+var smdPolicy = &Streamtype{Name: SMDStreamtype, Flags: FlagNailedUp}
+
+// smdConn is an _lws_smd stream's "connection": a participant on the bus.
+type smdConn struct {
+	h    *Handle
+	peer *smd.Peer
+}
+
+func (h *Handle) startSMD() transport {
+	c := &smdConn{h: h}
+	c.peer = h.s.opts.SMD.Register(smd.Class(h.info.ManualInitialTxCredit), func(class smd.Class, ts time.Time, payload []byte) int {
+		if h.conn != c {
+			return 0
+		}
+		buf := make([]byte, SMDHeader, SMDHeader+len(payload))
+		binary.BigEndian.PutUint64(buf, uint64(class))
+		binary.BigEndian.PutUint64(buf[8:], uint64(ts.UnixMicro()))
+		h.result(h.info.User.Rx(h, append(buf, payload...), FlagSOM|FlagEOM))
+		return 0
+	})
+	// Registered is connected: no network is involved.
+	h.s.do(func() { h.connected(c) })
+	return c
+}
+
+// requestTx sends what the user writes to the bus: the class in the first
+// 8 bytes, the time stamp (ignored) in the next 8, then the payload.
+func (c *smdConn) requestTx() {
+	h := c.h
+	buf := make([]byte, SMDHeader+smd.MaxPayload)
+	h.txPending = false
+	n, _, r := h.info.User.Tx(h, 0, buf)
+	if r == ResultTxDontSend || h.result(r) {
+		return
+	}
+	if n < SMDHeader || n > len(buf) {
+		h.s.log.Warn("ss: _lws_smd tx without its 16-byte header", "len", n)
+		return
+	}
+	class := smd.Class(binary.BigEndian.Uint64(buf))
+	if err := h.s.opts.SMD.Send(class, buf[SMDHeader:n]); err != nil {
+		h.s.log.Warn("ss: _lws_smd tx refused", "err", err)
+	}
+	if h.txPending {
+		h.s.do(func() {
+			if h.conn == c && h.txPending {
+				c.requestTx()
+			}
+		})
+	}
+}
+
+func (c *smdConn) close() { c.peer.Unregister() }
