@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/seq"
 	"github.com/lws-go/lws-go/lws/smd"
 )
 
@@ -39,6 +40,9 @@ type Info struct {
 	// ManualInitialTxCredit: 0 = automatic (lws's meaning).
 	ManualInitialTxCredit int
 	Flags                 InfoFlags
+	// Seq, if set, owns the stream: every state is also queued to it as
+	// the event seq.SSStateBase + state, with the handle as data.
+	Seq *seq.Sequencer
 }
 
 // Options configure Secure Streams on a context: the SS members of
@@ -230,7 +234,7 @@ func (s *Streams) Create(info Info) (*Handle, error) {
 			return nil, fmt.Errorf("ss: create %q: %w", st.Name, err)
 		}
 	}
-	if r := info.User.State(h, StateCreating, 0); r != ResultOK {
+	if r := h.tell(StateCreating, 0); r != ResultOK {
 		delete(s.handles, h)
 		if s.opts.StaticOnly && st != smdPolicy {
 			s.release(st) // exactly once per acquire, on this path too
@@ -263,7 +267,7 @@ func (h *Handle) Destroy() {
 	}
 	delete(h.s.handles, h)
 	h.s.ctx.CancelSul(&h.timeout)
-	_ = h.info.User.State(h, StateDestroying, 0)
+	_ = h.tell(StateDestroying, 0)
 	h.s.ctx.CancelSul(&h.retrySul)
 	if h.s.opts.StaticOnly && h.pc == nil && h.policy != smdPolicy {
 		h.s.release(h.policy)
@@ -390,14 +394,22 @@ func (h *Handle) event(st State) bool {
 	if h.destroyed {
 		return true
 	}
-	h.s.log.Debug("ss: state", "streamtype", h.policy.Name, "state", st)
-	switch h.info.User.State(h, st, 0) {
+	switch h.tell(st, 0) {
 	case ResultDestroyMe:
 		h.Destroy()
 	case ResultDisconnectMe:
 		h.disconnect()
 	}
 	return h.destroyed
+}
+
+// tell gives a state to the user and to the owning sequencer, if any.
+func (h *Handle) tell(st State, ack uint32) Result {
+	h.s.log.Debug("ss: state", "streamtype", h.policy.Name, "state", st)
+	if h.info.Seq != nil {
+		h.info.Seq.QueueEvent(seq.SSStateBase+seq.Event(st), h, nil)
+	}
+	return h.info.User.State(h, st, ack)
 }
 
 // result acts on what an rx or tx callback returned; it reports whether

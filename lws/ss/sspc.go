@@ -58,7 +58,7 @@ func (s *Streams) createProxied(info Info) (*Handle, error) {
 	h := &Handle{s: s, info: info, policy: &Streamtype{Name: info.Streamtype}, metadata: map[string][]byte{}, txLen: -1}
 	h.pc = &clientLink{h: h}
 	s.handles[h] = struct{}{}
-	if r := info.User.State(h, StateCreating, 0); r != ResultOK {
+	if r := h.tell(StateCreating, 0); r != ResultOK {
 		delete(s.handles, h)
 		return nil, fmt.Errorf("ss: create %q: rejected in CREATING (%d)", info.Streamtype, r)
 	}
