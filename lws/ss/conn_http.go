@@ -82,6 +82,14 @@ func (h *Handle) startHTTP(t target, in *trustInstance) transport {
 	if p.Protocol == ProtocolH1 {
 		client.Transport = in.transportH1 // HTTP/1.1 even where h2 is on offer
 	}
+	if p.Flags&FlagLongPoll != 0 {
+		// long_poll: the reply may come whenever the server has
+		// something to say, so no response-header timeout applies.
+		tr := client.Transport.(*http.Transport).Clone()
+		tr.ResponseHeaderTimeout = 0
+		client.Transport = tr
+		defer tr.CloseIdleConnections()
+	}
 	s := h.s
 	s.goroutine(func() { c.run(client, req, pr) })
 	return c
