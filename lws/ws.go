@@ -317,6 +317,12 @@ func (w *wsConn) endCycle(parked bool) {
 // and skips the poller round trip; an idle one costs nothing after this.
 const lingerTime = 50 * time.Millisecond
 
+// closeAckTime bounds each step of the close handshake (our close frame
+// leaving, the peer's answer, draining): lws's PENDING_TIMEOUT_CLOSE_ACK,
+// 5 s. Shorter, a loaded machine's scheduling hiccup turns clean closes
+// into resets.
+const closeAckTime = 5 * time.Second
+
 // linger waits up to lingerTime for more data on the runtime's poller. A
 // deadline expiry is not an error for the connection (nor for TLS).
 func (w *wsConn) linger() bool {
@@ -678,13 +684,13 @@ func (w *wsConn) shutdown(c *Conn, why closeWhy) {
 				status = websocket.CloseNormalClosure
 			}
 		}
-		_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(status, c.closeText), time.Now().Add(time.Second))
+		_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(status, c.closeText), time.Now().Add(closeAckTime))
 	}
 	if why == closeReasonPeer {
-		w.nb.closeAfterFlush(time.Second, nil)
+		w.nb.closeAfterFlush(closeAckTime, nil)
 		return
 	}
-	w.nb.closeAfterFlush(time.Second, w.frameLeft)
+	w.nb.closeAfterFlush(closeAckTime, w.frameLeft)
 }
 
 // frameLeft runs once our close frame has left: lws's close handshake.
@@ -705,11 +711,11 @@ func (w *wsConn) frameLeft() {
 	}
 }
 
-// drainAndClose reads and drops what the peer still sends, for at most a
-// second, then closes.
+// drainAndClose reads and drops what the peer still sends, for at most
+// closeAckTime, then closes.
 func (w *wsConn) drainAndClose() {
 	tc := w.nb.tc
-	_ = tc.SetReadDeadline(time.Now().Add(time.Second))
+	_ = tc.SetReadDeadline(time.Now().Add(closeAckTime))
 	_, _ = io.Copy(io.Discard, tc)
 	_ = tc.Close()
 }
@@ -725,7 +731,7 @@ func (w *wsConn) onPeerClose(code int, text string) error {
 	if code == websocket.CloseNoStatusReceived {
 		reply = websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
 	}
-	_ = w.ws.WriteControl(websocket.CloseMessage, reply, time.Now().Add(time.Second))
+	_ = w.ws.WriteControl(websocket.CloseMessage, reply, time.Now().Add(closeAckTime))
 	return nil
 }
 

@@ -2,6 +2,7 @@ package ss
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -185,4 +186,52 @@ func TestProxyRestart(t *testing.T) {
 	}
 	cl.send(t, "after")
 	cl.waitBody(t, "after")
+}
+
+// The proxy over TCP (lws's -p): the same link, on a port.
+func TestProxyOverTCP(t *testing.T) {
+	srv, _ := echoServer(t)
+	c := runContext(t)
+	var addr string
+	onLoop(t, c, func() {
+		s, err := New(c, Options{Policy: proxyPolicy(t, portOf(t, srv.Listener.Addr().String()))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		if _, err := s.ProxyListen("127.0.0.1", port); err != nil {
+			t.Fatal(err)
+		}
+		addr = strconv.Itoa(port)
+	})
+	cl := &proxyClient{c: runContext(t), r: newRecorder()}
+	cl.r.tx = func(h *Handle, ord uint32, buf []byte) (int, Flags, Result) {
+		cl.mu.Lock()
+		defer cl.mu.Unlock()
+		if len(cl.next) == 0 {
+			return 0, 0, ResultTxDontSend
+		}
+		n := copy(buf, cl.next[0])
+		cl.next = cl.next[1:]
+		return n, FlagSOM | FlagEOM, ResultOK
+	}
+	port, _ := strconv.Atoi(addr)
+	onLoop(t, cl.c, func() {
+		s, err := New(cl.c, Options{Proxy: &ProxyInfo{Address: "127.0.0.1", Port: port}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cl.h, err = s.Create(Info{Streamtype: "echo", User: cl.r}); err != nil {
+			t.Fatal(err)
+		}
+		_ = cl.h.ClientConnect()
+	})
+	cl.r.waitState(t, StateConnected)
+	cl.send(t, "over tcp")
+	cl.waitBody(t, "over tcp")
 }
