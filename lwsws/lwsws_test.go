@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -435,5 +438,92 @@ func TestReload(t *testing.T) {
 	p.waitLog(t, "instance 1 drained and exited")
 	if g := generation(t, port); g != "2" {
 		t.Fatalf("after the drain: generation %q", g)
+	}
+}
+
+// A TLS vhost with every origin scheme: files, a callback into a compiled-in
+// protocol, a reverse proxy and a redirect, all from the configuration.
+func TestTLSVhostAndOrigins(t *testing.T) {
+	needBins(t)
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "backend saw %s", r.URL.Path)
+	}))
+	defer backend.Close()
+	port := freePort(t)
+	cert, _ := filepath.Abs("../ws-server/minimal-ws-server/localhost-100y.cert")
+	key, _ := filepath.Abs("../ws-server/minimal-ws-server/localhost-100y.key")
+	vhost := `{ "vhosts": [{
+		"name": "localhost", "port": "` + strconv.Itoa(port) + `", "interface": "127.0.0.1",
+		"host-ssl-cert": "` + cert + `", "host-ssl-key": "` + key + `", "sts": "on",
+		"mounts": [
+			{ "mountpoint": "/", "origin": "file://www", "default": "index.html" },
+			{ "mountpoint": "/formtest", "origin": "callback://protocol-post-demo" },
+			{ "mountpoint": "/backend", "origin": "http://` + strings.TrimPrefix(backend.URL, "http://") + `" },
+			{ "mountpoint": "/moved", "origin": ">https://example.invalid/new" }
+		]
+	}] }`
+	p := startLwsws(t, bins.lwsws, confDir(t, globalConf(""), vhost))
+	p.waitLog(t, "lwsws instance 1 serving")
+	client := &http.Client{
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, ForceAttemptHTTP2: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	base := "https://127.0.0.1:" + strconv.Itoa(port)
+	get := func(path string) (*http.Response, string) {
+		t.Helper()
+		resp, err := client.Get(base + path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	if resp, body := get("/"); resp.StatusCode != 200 || body != "<html>lwsws</html>" || resp.Header.Get("Strict-Transport-Security") == "" || resp.Proto != "HTTP/2.0" {
+		t.Fatalf("file mount over TLS: %d %s %q sts %q", resp.StatusCode, resp.Proto, body, resp.Header.Get("Strict-Transport-Security"))
+	}
+	resp, err := client.PostForm(base+"/formtest", map[string][]string{"text": {"via lwsws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), "<td>via lwsws</td>") {
+		t.Fatalf("callback mount: %s", b)
+	}
+	if resp, body := get("/backend/x"); resp.StatusCode != 200 || !strings.HasPrefix(body, "backend saw /") {
+		t.Fatalf("reverse proxy mount: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := get("/moved/page"); resp.StatusCode/100 != 3 || !strings.HasPrefix(resp.Header.Get("Location"), "https://example.invalid/new") {
+		t.Fatalf("redirect mount: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// ws-protocols options reach the protocol's PROTOCOL_INIT as per-vhost
+// options: dumb-increment-protocol with "options": "1" stays quiet, on
+// another vhost without it, it counts.
+func TestProtocolOptions(t *testing.T) {
+	needBins(t)
+	quiet, loud := freePort(t), freePort(t)
+	vhost := func(name string, port int, opts string) string {
+		return `{ "name": "` + name + `", "port": "` + strconv.Itoa(port) + `", "interface": "127.0.0.1",
+			"mounts": [{ "mountpoint": "/", "origin": "file://www", "default": "index.html" }],
+			"ws-protocols": [{ "dumb-increment-protocol": { "status": "ok"` + opts + ` } }] }`
+	}
+	conf := `{ "vhosts": [` + vhost("quiet", quiet, `, "options": "1"`) + `, ` + vhost("loud", loud, "") + `] }`
+	p := startLwsws(t, bins.lwsws, confDir(t, globalConf(""), conf))
+	p.waitLog(t, "lwsws instance 1 serving")
+	d := websocket.Dialer{Subprotocols: []string{"dumb-increment-protocol"}, HandshakeTimeout: 5 * time.Second}
+	for port, wantNumbers := range map[int]bool{quiet: false, loud: true} {
+		ws, _, err := d.Dial("ws://127.0.0.1:"+strconv.Itoa(port)+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = ws.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+		_, msg, err := ws.ReadMessage()
+		ws.Close()
+		if got := err == nil; got != wantNumbers {
+			t.Fatalf("port %d: message %q err %v; want numbers: %v", port, msg, err, wantNumbers)
+		}
 	}
 }
