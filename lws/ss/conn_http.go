@@ -212,18 +212,12 @@ func (c *httpConn) requestTx() {
 	buf := make([]byte, txChunk)
 	// writing guards against a RequestTx from inside Tx re-entering here;
 	// such a request just leaves txPending set for the next pull.
-	c.writing, h.txPending = true, false
-	n, flags, r := h.info.User.Tx(h, c.ord, buf)
+	c.writing = true
+	n, flags, ok := h.pullTx(c.ord, buf)
 	c.ord++
-	if r == ResultTxDontSend {
+	if !ok {
 		c.writing = false
 		return
-	}
-	if h.result(r) {
-		return
-	}
-	if n < 0 || n > len(buf) {
-		n = 0
 	}
 	piece, end := buf[:n], flags&FlagEOM != 0
 	if end {

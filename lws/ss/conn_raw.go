@@ -85,17 +85,10 @@ func (c *rawConn) requestTx() {
 		return
 	}
 	buf := make([]byte, txChunk)
-	c.busy, h.txPending = true, false // a RequestTx inside Tx waits its turn
-	n, _, r := h.info.User.Tx(h, c.ord, buf)
+	c.busy = true // a RequestTx inside Tx waits its turn
+	n, _, ok := h.pullTx(c.ord, buf)
 	c.ord++
-	if r == ResultTxDontSend {
-		c.busy = false
-		return
-	}
-	if h.result(r) {
-		return
-	}
-	if n <= 0 || n > len(buf) {
+	if !ok || n == 0 {
 		c.busy = false
 		return
 	}

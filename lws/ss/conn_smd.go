@@ -47,12 +47,11 @@ func (h *Handle) startSMD() transport {
 func (c *smdConn) requestTx() {
 	h := c.h
 	buf := make([]byte, SMDHeader+smd.MaxPayload)
-	h.txPending = false
-	n, _, r := h.info.User.Tx(h, 0, buf)
-	if r == ResultTxDontSend || h.result(r) {
+	n, _, ok := h.pullTx(0, buf)
+	if !ok {
 		return
 	}
-	if n < SMDHeader || n > len(buf) {
+	if n < SMDHeader {
 		h.s.log.Warn("ss: _lws_smd tx without its 16-byte header", "len", n)
 		return
 	}

@@ -130,18 +130,12 @@ func (c *wsConn) requestTx() {
 		return
 	}
 	buf := make([]byte, txChunk)
-	c.busy, h.txPending = true, false // a RequestTx inside Tx waits its turn
-	n, flags, r := h.info.User.Tx(h, c.ord, buf)
+	c.busy = true // a RequestTx inside Tx waits its turn
+	n, flags, ok := h.pullTx(c.ord, buf)
 	c.ord++
-	if r == ResultTxDontSend {
+	if !ok {
 		c.busy = false
 		return
-	}
-	if h.result(r) {
-		return
-	}
-	if n < 0 || n > len(buf) {
-		n = 0
 	}
 	if !c.inMsg {
 		flags |= FlagSOM

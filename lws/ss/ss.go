@@ -394,12 +394,7 @@ func (h *Handle) event(st State) bool {
 	if h.destroyed {
 		return true
 	}
-	switch h.tell(st, 0) {
-	case ResultDestroyMe:
-		h.Destroy()
-	case ResultDisconnectMe:
-		h.disconnect()
-	}
+	h.result(h.tell(st, 0))
 	return h.destroyed
 }
 
@@ -410,6 +405,23 @@ func (h *Handle) tell(st State, ack uint32) Result {
 		h.info.Seq.QueueEvent(seq.SSStateBase+seq.Event(st), h, nil)
 	}
 	return h.info.User.State(h, st, ack)
+}
+
+// pullTx asks the user for the next piece to send into buf: the pull side
+// of every transport. txPending is cleared first, so a RequestTx from
+// inside Tx asks for the pull after this one. ok is false when there is
+// nothing to send now or the callback's result dropped the connection or
+// the stream; an n outside buf counts as 0.
+func (h *Handle) pullTx(ord uint32, buf []byte) (n int, flags Flags, ok bool) {
+	h.txPending = false
+	n, flags, r := h.info.User.Tx(h, ord, buf)
+	if r == ResultTxDontSend || h.result(r) {
+		return 0, 0, false
+	}
+	if n < 0 || n > len(buf) {
+		n = 0
+	}
+	return n, flags, true
 }
 
 // result acts on what an rx or tx callback returned; it reports whether
@@ -518,10 +530,7 @@ func (h *Handle) connect(isRetry bool) {
 		h.failed(err)
 		return
 	}
-	name := defaultStore
-	if h.policy.TrustStore != nil {
-		name = h.policy.TrustStore.Name
-	}
+	name := storeName(h.policy)
 	in := h.s.trust[name]
 	h.seq = seqTrying
 	if h.event(StateConnecting) {

@@ -247,16 +247,9 @@ func (l *clientLink) requestTx() {
 		return
 	}
 	buf := make([]byte, maxPayload)
-	h.txPending = false
-	n, flags, r := h.info.User.Tx(h, 0, buf)
-	if r == ResultTxDontSend {
+	n, flags, ok := h.pullTx(0, buf)
+	if !ok {
 		return
-	}
-	if h.result(r) {
-		return
-	}
-	if n < 0 || n > len(buf) {
-		n = 0
 	}
 	l.send(payloadFrame(msgTxPayload, flags, buf[:n]))
 	if h.txPending {

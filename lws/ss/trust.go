@@ -91,15 +91,21 @@ func newTransport(cfg *tls.Config, h2 bool) *http.Transport {
 	return tr
 }
 
+// storeName is the instance a streamtype uses: its trust store's, or
+// _ss_default for the platform roots.
+func storeName(st *Streamtype) string {
+	if st.TrustStore != nil {
+		return st.TrustStore.Name
+	}
+	return defaultStore
+}
+
 // acquire returns the instance for a streamtype's store, building and
 // registering it if needed, and counts a reference if doRef
 // (lws_ss_policy_ref_trust_store). The instance is published only once
 // fully built.
 func (s *Streams) acquire(st *Streamtype, doRef bool) (*trustInstance, error) {
-	name := defaultStore
-	if st.TrustStore != nil {
-		name = st.TrustStore.Name
-	}
+	name := storeName(st)
 	in := s.trust[name]
 	if in == nil {
 		var err error
@@ -126,10 +132,7 @@ func (s *Streams) acquire(st *Streamtype, doRef bool) (*trustInstance, error) {
 // with the last one (lws_ss_policy_unref_trust_store). _ss_default is
 // never released.
 func (s *Streams) release(st *Streamtype) {
-	name := defaultStore
-	if st.TrustStore != nil {
-		name = st.TrustStore.Name
-	}
+	name := storeName(st)
 	in := s.trust[name]
 	if in == nil || !in.fromPolicy {
 		return
