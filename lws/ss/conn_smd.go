@@ -21,8 +21,10 @@ var smdPolicy = &Streamtype{Name: SMDStreamtype, Flags: FlagNailedUp}
 
 // smdConn is an _lws_smd stream's "connection": a participant on the bus.
 type smdConn struct {
-	h    *Handle
-	peer *smd.Peer
+	h       *Handle
+	peer    *smd.Peer
+	pulling bool   // inside the user's Tx: a RequestTx there waits its turn
+	buf     []byte // Tx's buffer; Send copies what it keeps
 }
 
 func (h *Handle) startSMD() transport {
@@ -46,8 +48,16 @@ func (h *Handle) startSMD() transport {
 // 8 bytes, the time stamp (ignored) in the next 8, then the payload.
 func (c *smdConn) requestTx() {
 	h := c.h
-	buf := make([]byte, SMDHeader+smd.MaxPayload)
+	if c.pulling {
+		return
+	}
+	if c.buf == nil {
+		c.buf = make([]byte, SMDHeader+smd.MaxPayload)
+	}
+	buf := c.buf
+	c.pulling = true
 	n, _, ok := h.pullTx(0, buf)
+	c.pulling = false
 	if !ok {
 		return
 	}

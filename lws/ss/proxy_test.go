@@ -235,3 +235,31 @@ func TestProxyOverTCP(t *testing.T) {
 	cl.send(t, "over tcp")
 	cl.waitBody(t, "over tcp")
 }
+
+// A proxied stream's Tx may ask for the next pull from inside Tx, as with
+// a direct stream: each piece goes out in turn, no recursion.
+func TestProxyRequestTxInsideTx(t *testing.T) {
+	srv, _ := echoServer(t)
+	addr := proxyAddr(t)
+	startProxy(t, addr, proxyPolicy(t, portOf(t, srv.Listener.Addr().String())))
+	cl := newProxyClient(t, addr)
+	cl.r.tx = func(h *Handle, ord uint32, buf []byte) (int, Flags, Result) {
+		cl.mu.Lock()
+		defer cl.mu.Unlock()
+		if len(cl.next) == 0 {
+			return 0, 0, ResultTxDontSend
+		}
+		n := copy(buf, cl.next[0])
+		cl.next = cl.next[1:]
+		if len(cl.next) > 0 {
+			h.RequestTx()
+		}
+		return n, FlagSOM | FlagEOM, ResultOK
+	}
+	cl.r.waitState(t, StateConnected)
+	cl.mu.Lock()
+	cl.next = []string{"a", "b", "c", "d"}
+	cl.mu.Unlock()
+	onLoop(t, cl.c, cl.h.RequestTx)
+	cl.waitBody(t, "abcd")
+}

@@ -1,6 +1,7 @@
 package ss
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/smd"
 	"go.uber.org/goleak"
 )
 
@@ -343,4 +345,48 @@ func TestUnknownStreamtype(t *testing.T) {
 			t.Error("unknown streamtype created")
 		}
 	})
+}
+
+// An _lws_smd stream's Tx may ask for the next pull from inside Tx.
+func TestSMDRequestTxInsideTx(t *testing.T) {
+	p, _ := ParsePolicy([]byte(`{"s": []}`))
+	c := runContext(t)
+	var bus *smd.Bus
+	var s *Streams
+	got := make(chan string, 8)
+	onLoop(t, c, func() {
+		bus = smd.New(c)
+		bus.Register(smd.Network, func(_ smd.Class, _ time.Time, p []byte) int { got <- string(p); return 0 })
+		var err error
+		if s, err = New(c, Options{Policy: p, SMD: bus}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	msgs := []string{"one", "two", "three"}
+	r := newRecorder()
+	r.tx = func(h *Handle, ord uint32, buf []byte) (int, Flags, Result) {
+		if len(msgs) == 0 {
+			return 0, 0, ResultTxDontSend
+		}
+		binary.BigEndian.PutUint64(buf, uint64(smd.Network))
+		n := SMDHeader + copy(buf[SMDHeader:], msgs[0])
+		msgs = msgs[1:]
+		if len(msgs) > 0 {
+			h.RequestTx()
+		}
+		return n, FlagSOM | FlagEOM, ResultOK
+	}
+	h := create(t, c, s, SMDStreamtype, r, nil)
+	r.waitState(t, StateConnected)
+	onLoop(t, c, h.RequestTx)
+	for _, want := range []string{"one", "two", "three"} {
+		select {
+		case m := <-got:
+			if m != want {
+				t.Fatalf("got %q, want %q", m, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no %q", want)
+		}
+	}
 }

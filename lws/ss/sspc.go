@@ -50,6 +50,8 @@ type clientLink struct {
 
 	wantConnect bool
 	timeout     *uint32 // a TIMEOUT_UPDATE to send once the link is up
+	pulling     bool    // inside the user's Tx: a RequestTx there waits its turn
+	txBuf       []byte  // Tx's buffer; the frame copies what it sends
 }
 
 // createProxied is Create for a proxy client: CREATING is delivered here,
@@ -243,11 +245,16 @@ func (l *clientLink) handle(typ byte, body []byte) {
 // the proxy has made the stream; until then the request waits.
 func (l *clientLink) requestTx() {
 	h := l.h
-	if l.state < linkLocalConnected {
+	if l.state < linkLocalConnected || l.pulling {
 		return
 	}
-	buf := make([]byte, maxPayload)
+	if l.txBuf == nil {
+		l.txBuf = make([]byte, maxPayload)
+	}
+	buf := l.txBuf
+	l.pulling = true
 	n, flags, ok := h.pullTx(0, buf)
+	l.pulling = false
 	if !ok {
 		return
 	}
