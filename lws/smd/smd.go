@@ -124,8 +124,11 @@ func (b *Bus) Printf(class Class, format string, args ...any) error {
 func (b *Bus) deliver() {
 	q := b.queue
 	b.queue, b.pending = nil, false
+	// One snapshot serves the batch: a peer that registers meanwhile is
+	// past every message in it (since), one that leaves is marked gone.
+	peers := append([]*Peer(nil), b.peers...)
 	for _, m := range q {
-		for _, p := range append([]*Peer(nil), b.peers...) {
+		for _, p := range peers {
 			if p.gone || p.mask&m.class == 0 || m.seq <= p.since {
 				continue
 			}
