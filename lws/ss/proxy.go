@@ -7,13 +7,8 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"sync"
 	"time"
 )
-
-// linkQueue bounds what waits to go out on one link; a client that stops
-// reading is hung up on rather than buffered without limit.
-const linkQueue = 1024
 
 // proxyNetAddr works out the listen or dial address: TCP on port (bind
 // is then the interface or address), else a unix socket: bind as a path, or
@@ -51,11 +46,16 @@ func (s *Streams) ProxyListen(bind string, port int) (net.Addr, error) {
 			if err != nil {
 				return
 			}
-			l := &proxyLink{s: s, nc: nc, out: make(chan []byte, linkQueue)}
+			l := &proxyLink{s: s, nc: nc}
+			l.q = newFrameQueue(nc, func() {
+				s.linkMu.Lock()
+				delete(s.links, l)
+				s.linkMu.Unlock()
+			})
 			s.linkMu.Lock()
 			s.links[l] = struct{}{}
 			s.linkMu.Unlock()
-			s.goroutine(l.writeLoop)
+			s.goroutine(l.q.writeLoop)
 			s.goroutine(l.readLoop)
 		}
 	})
@@ -66,10 +66,7 @@ func (s *Streams) ProxyListen(bind string, port int) (net.Addr, error) {
 type proxyLink struct {
 	s  *Streams
 	nc net.Conn
-
-	mu     sync.Mutex
-	out    chan []byte
-	closed bool
+	q  *frameQueue
 
 	// Loop-owned.
 	h       *Handle
@@ -92,47 +89,12 @@ func (l *proxyLink) send(b []byte) {
 }
 
 func (l *proxyLink) enqueue(b []byte) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return
-	}
-	select {
-	case l.out <- b:
-	default:
-		l.s.log.Warn("ss proxy: client not reading; hanging up its link")
-		l.closeLocked()
+	if !l.q.send(b) {
+		l.s.log.Warn("ss proxy: client not reading; hung up its link")
 	}
 }
 
-func (l *proxyLink) hangup() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.closeLocked()
-}
-
-func (l *proxyLink) closeLocked() {
-	if !l.closed {
-		l.closed = true
-		close(l.out)
-		l.nc.Close()
-		l.s.linkMu.Lock()
-		delete(l.s.links, l)
-		l.s.linkMu.Unlock()
-	}
-}
-
-func (l *proxyLink) writeLoop() {
-	for b := range l.out {
-		_ = l.nc.SetWriteDeadline(time.Now().Add(30 * time.Second))
-		if _, err := l.nc.Write(b); err != nil {
-			l.hangup()
-			for range l.out { // drain until closed
-			}
-			return
-		}
-	}
-}
+func (l *proxyLink) hangup() { l.q.hangup() }
 
 func (l *proxyLink) readLoop() {
 	r := bufio.NewReader(l.nc)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"net"
-	"sync"
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
@@ -40,13 +39,9 @@ const (
 type clientLink struct {
 	h     *Handle
 	state clientLinkState
-	gen   int // which connection events belong to
-	nc    net.Conn
+	gen   int         // which connection events belong to
+	q     *frameQueue // the current link's outgoing messages; nil before the first
 	retry lws.Sul
-
-	mu     sync.Mutex
-	out    chan []byte
-	closed bool
 
 	wantConnect bool
 	timeout     *uint32 // a TIMEOUT_UPDATE to send once the link is up
@@ -98,24 +93,9 @@ func (l *clientLink) dial() {
 // up starts a fresh link: reader, writer, STREAMTYPE.
 func (l *clientLink) up(nc net.Conn) {
 	s := l.h.s
-	l.nc = nc
-	l.mu.Lock()
-	l.out, l.closed = make(chan []byte, linkQueue), false
-	out := l.out
-	l.mu.Unlock()
+	l.q = newFrameQueue(nc, nil)
 	gen := l.gen
-	s.goroutine(func() {
-		defer nc.Close() // after the queue is drained: DESTROYING gets out
-		for b := range out {
-			_ = nc.SetWriteDeadline(time.Now().Add(30 * time.Second))
-			if _, err := nc.Write(b); err != nil {
-				nc.Close()
-				for range out {
-				}
-				return
-			}
-		}
-	})
+	s.goroutine(l.q.writeLoop)
 	s.goroutine(func() {
 		r := bufio.NewReader(nc)
 		for {
@@ -141,33 +121,15 @@ func (l *clientLink) up(nc net.Conn) {
 }
 
 func (l *clientLink) send(b []byte) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed || l.out == nil {
-		return
-	}
-	select {
-	case l.out <- b:
-	default:
-		l.h.s.log.Warn("ss client: proxy not reading; dropping the link")
-		l.closeLocked()
-	}
-}
-
-func (l *clientLink) closeLocked() {
-	if !l.closed && l.out != nil {
-		l.closed = true
-		close(l.out)
-		if l.nc != nil {
-			l.nc.Close()
-		}
+	if l.q != nil && !l.q.send(b) {
+		l.h.s.log.Warn("ss client: proxy not reading; dropped the link")
 	}
 }
 
 func (l *clientLink) hangup() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.closeLocked()
+	if l.q != nil {
+		l.q.hangup()
+	}
 }
 
 // down handles a lost or failed link: the user hears DISCONNECTED if the
@@ -298,10 +260,7 @@ func (l *clientLink) destroy() {
 		l.send(frame(msgDestroying))
 	}
 	l.gen++
-	l.mu.Lock()
-	if !l.closed && l.out != nil {
-		l.closed = true
-		close(l.out) // the writer sends what is queued, then closes
+	if l.q != nil {
+		l.q.finish() // the writer sends what is queued, then closes
 	}
-	l.mu.Unlock()
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"sync"
 	"time"
 )
 
@@ -85,5 +87,85 @@ func readFrame(r *bufio.Reader) (byte, []byte, error) {
 	return h[0], body, nil
 }
 
+// linkQueue bounds what waits to go out on one link.
+const linkQueue = 1024
+
 // maxPayload is how much payload one message carries.
 const maxPayload = maxBody - payloadHeader
+
+// frameQueue is one link's outgoing messages: a bounded queue that a
+// writer goroutine drains, so the loop never blocks on a link. Both ends
+// of the proxy link use it. A peer that stops reading fills the queue and
+// gets the link hung up rather than buffered without bound.
+type frameQueue struct {
+	nc      net.Conn
+	onClose func() // runs once, when the queue closes either way
+
+	mu     sync.Mutex
+	out    chan []byte
+	closed bool
+}
+
+func newFrameQueue(nc net.Conn, onClose func()) *frameQueue {
+	return &frameQueue{nc: nc, onClose: onClose, out: make(chan []byte, linkQueue)}
+}
+
+// send queues b; it reports false if the queue was full, in which case the
+// link has been hung up.
+func (q *frameQueue) send(b []byte) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return true
+	}
+	select {
+	case q.out <- b:
+		return true
+	default:
+		q.closeLocked(true)
+		return false
+	}
+}
+
+// hangup closes the link now, dropping what is queued.
+func (q *frameQueue) hangup() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closeLocked(true)
+}
+
+// finish lets the writer send what is queued, then close the link.
+func (q *frameQueue) finish() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.closeLocked(false)
+}
+
+func (q *frameQueue) closeLocked(now bool) {
+	if q.closed {
+		return
+	}
+	q.closed = true
+	close(q.out)
+	if now {
+		q.nc.Close()
+	}
+	if q.onClose != nil {
+		q.onClose()
+	}
+}
+
+// writeLoop is the writer goroutine; it closes the socket when the queue
+// ends or a write fails.
+func (q *frameQueue) writeLoop() {
+	defer q.nc.Close()
+	for b := range q.out {
+		_ = q.nc.SetWriteDeadline(time.Now().Add(30 * time.Second))
+		if _, err := q.nc.Write(b); err != nil {
+			q.hangup()
+			for range q.out { // drain until closed
+			}
+			return
+		}
+	}
+}
