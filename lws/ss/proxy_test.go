@@ -79,9 +79,11 @@ type proxyClient struct {
 	r    *recorder
 	mu   sync.Mutex
 	next []string
+	// askInside: Tx asks for the next pull itself while more is queued.
+	askInside bool
 }
 
-func newProxyClient(t *testing.T, addr string) *proxyClient {
+func newProxyClient(t *testing.T, proxy ProxyInfo) *proxyClient {
 	t.Helper()
 	pc := &proxyClient{c: runContext(t), r: newRecorder()}
 	pc.r.tx = func(h *Handle, ord uint32, buf []byte) (int, Flags, Result) {
@@ -92,10 +94,13 @@ func newProxyClient(t *testing.T, addr string) *proxyClient {
 		}
 		n := copy(buf, pc.next[0])
 		pc.next = pc.next[1:]
+		if pc.askInside && len(pc.next) > 0 {
+			h.RequestTx()
+		}
 		return n, FlagSOM | FlagEOM, ResultOK
 	}
 	onLoop(t, pc.c, func() {
-		s, err := New(pc.c, Options{Proxy: &ProxyInfo{Address: addr}})
+		s, err := New(pc.c, Options{Proxy: &proxy})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +136,7 @@ func TestProxyTwoClientsSeparateStreams(t *testing.T) {
 	srv, conns := echoServer(t)
 	addr := proxyAddr(t)
 	pxc, px := startProxy(t, addr, proxyPolicy(t, portOf(t, srv.Listener.Addr().String())))
-	a, b := newProxyClient(t, addr), newProxyClient(t, addr)
+	a, b := newProxyClient(t, ProxyInfo{Address: addr}), newProxyClient(t, ProxyInfo{Address: addr})
 	a.r.waitState(t, StateConnected)
 	b.r.waitState(t, StateConnected)
 	a.send(t, "from a")
@@ -170,7 +175,7 @@ func TestProxyRestart(t *testing.T) {
 	addr := proxyAddr(t)
 	policy := proxyPolicy(t, portOf(t, srv.Listener.Addr().String()))
 	pxc, _ := startProxy(t, addr, policy)
-	cl := newProxyClient(t, addr)
+	cl := newProxyClient(t, ProxyInfo{Address: addr})
 	cl.r.waitState(t, StateConnected)
 	pxc.Destroy()
 	cl.r.waitState(t, StateDisconnected)
@@ -209,28 +214,8 @@ func TestProxyOverTCP(t *testing.T) {
 		}
 		addr = strconv.Itoa(port)
 	})
-	cl := &proxyClient{c: runContext(t), r: newRecorder()}
-	cl.r.tx = func(h *Handle, ord uint32, buf []byte) (int, Flags, Result) {
-		cl.mu.Lock()
-		defer cl.mu.Unlock()
-		if len(cl.next) == 0 {
-			return 0, 0, ResultTxDontSend
-		}
-		n := copy(buf, cl.next[0])
-		cl.next = cl.next[1:]
-		return n, FlagSOM | FlagEOM, ResultOK
-	}
 	port, _ := strconv.Atoi(addr)
-	onLoop(t, cl.c, func() {
-		s, err := New(cl.c, Options{Proxy: &ProxyInfo{Address: "127.0.0.1", Port: port}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if cl.h, err = s.Create(Info{Streamtype: "echo", User: cl.r}); err != nil {
-			t.Fatal(err)
-		}
-		_ = cl.h.ClientConnect()
-	})
+	cl := newProxyClient(t, ProxyInfo{Address: "127.0.0.1", Port: port})
 	cl.r.waitState(t, StateConnected)
 	cl.send(t, "over tcp")
 	cl.waitBody(t, "over tcp")
@@ -242,23 +227,10 @@ func TestProxyRequestTxInsideTx(t *testing.T) {
 	srv, _ := echoServer(t)
 	addr := proxyAddr(t)
 	startProxy(t, addr, proxyPolicy(t, portOf(t, srv.Listener.Addr().String())))
-	cl := newProxyClient(t, addr)
-	cl.r.tx = func(h *Handle, ord uint32, buf []byte) (int, Flags, Result) {
-		cl.mu.Lock()
-		defer cl.mu.Unlock()
-		if len(cl.next) == 0 {
-			return 0, 0, ResultTxDontSend
-		}
-		n := copy(buf, cl.next[0])
-		cl.next = cl.next[1:]
-		if len(cl.next) > 0 {
-			h.RequestTx()
-		}
-		return n, FlagSOM | FlagEOM, ResultOK
-	}
+	cl := newProxyClient(t, ProxyInfo{Address: addr})
 	cl.r.waitState(t, StateConnected)
 	cl.mu.Lock()
-	cl.next = []string{"a", "b", "c", "d"}
+	cl.next, cl.askInside = []string{"a", "b", "c", "d"}, true
 	cl.mu.Unlock()
 	onLoop(t, cl.c, cl.h.RequestTx)
 	cl.waitBody(t, "abcd")
