@@ -197,7 +197,7 @@ func TestProxyRestart(t *testing.T) {
 func TestProxyOverTCP(t *testing.T) {
 	srv, _ := echoServer(t)
 	c := runContext(t)
-	var addr string
+	var port int
 	onLoop(t, c, func() {
 		s, err := New(c, Options{Policy: proxyPolicy(t, portOf(t, srv.Listener.Addr().String()))})
 		if err != nil {
@@ -207,14 +207,12 @@ func TestProxyOverTCP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		port := ln.Addr().(*net.TCPAddr).Port
+		port = ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
 		if _, err := s.ProxyListen("127.0.0.1", port); err != nil {
 			t.Fatal(err)
 		}
-		addr = strconv.Itoa(port)
 	})
-	port, _ := strconv.Atoi(addr)
 	cl := newProxyClient(t, ProxyInfo{Address: "127.0.0.1", Port: port})
 	cl.r.waitState(t, StateConnected)
 	cl.send(t, "over tcp")
