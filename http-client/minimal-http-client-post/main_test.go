@@ -63,7 +63,7 @@ func TestPostMatrix(t *testing.T) {
 		}
 		// The form's fields as the server parsed them, from the hexdump's
 		// text column: "text" is 13 bytes, the file 44, as in lws's sample.
-		dump := hexText(out)
+		dump := lwstest.HexdumpText(out)
 		for _, want := range []string{"<td><b>text</b></td><td>13</td><td>my text field</td>", "myfile.txt, <b>length</b> 44"} {
 			if strings.Count(dump, want) != clients {
 				t.Fatalf("%v: reply lacks %q:\n%s", args, want, out)
@@ -85,18 +85,4 @@ func TestPostNoServer(t *testing.T) {
 	if !errors.Is(err, errFailed) || !strings.Contains(out, "CLIENT_CONNECTION_ERROR") {
 		t.Fatalf("err %v\n%s", err, out)
 	}
-}
-
-// hexText joins the text columns of the hexdump lines: after "NNNN: ",
-// 16 hex bytes and four spaces.
-func hexText(out string) string {
-	const textCol = 6 + 16*3 - 1 + 4
-	var b strings.Builder
-	for _, line := range strings.Split(out, "\n") {
-		_, rest, ok := strings.Cut(line, "] N: ")
-		if ok && len(rest) > textCol && rest[4:6] == ": " {
-			b.WriteString(rest[textCol:])
-		}
-	}
-	return b.String()
 }

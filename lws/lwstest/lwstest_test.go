@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/lws-go/lws-go/lws/logs"
 )
 
 func TestFindPeer(t *testing.T) {
@@ -106,4 +108,13 @@ func TestBrowserTwoTabs(t *testing.T) {
 		x.send(); return "sent"; })()`)
 	other := b.NewTab(srv.URL + "/")
 	other.WaitFor("other tab", func() string { return other.Text("#last") }, "typed in tab a", 5*time.Second)
+}
+
+func TestHexdumpText(t *testing.T) {
+	var out strings.Builder
+	log := logs.New(&out, 1|2|4) // lws mask: err, warn, notice
+	logs.Hexdump(log, logs.LevelNotice, []byte("<td>a value that spans lines</td>\x01"))
+	if got := HexdumpText(out.String()); got != "<td>a value that spans lines</td>." {
+		t.Fatalf("got %q from\n%s", got, out.String())
+	}
 }

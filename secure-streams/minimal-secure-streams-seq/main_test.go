@@ -60,23 +60,9 @@ func TestGETAndPOST(t *testing.T) {
 	// The form handler's reply, from the hexdump at info level: the text
 	// field arrived urldecoded, 13 bytes.
 	out, _ = runSeq(t, overlay, "--h1post", "-d", "1039")
-	if !strings.Contains(hexText(out), "<td><b>text</b></td><td>13</td><td>hello from ss</td>") {
+	if !strings.Contains(lwstest.HexdumpText(out), "<td><b>text</b></td><td>13</td><td>hello from ss</td>") {
 		t.Fatalf("the form did not reach the server:\n%s", out)
 	}
-}
-
-// hexText joins the text columns of the info-level hexdump lines: after
-// "NNNN: ", 16 hex bytes and four spaces.
-func hexText(out string) string {
-	const textCol = 6 + 16*3 - 1 + 4
-	var b strings.Builder
-	for _, line := range strings.Split(out, "\n") {
-		_, rest, ok := strings.Cut(line, "] I: ")
-		if ok && len(rest) > textCol && rest[4:6] == ": " {
-			b.WriteString(rest[textCol:])
-		}
-	}
-	return b.String()
 }
 
 // -f: nothing listens; the backoff conceals three failures, then the
