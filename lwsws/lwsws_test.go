@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -133,61 +131,10 @@ func chatVhost(port int, generation string) string {
 }`
 }
 
-// proc is a running lwsws with its log.
-type proc struct {
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	log  bytes.Buffer
-	done chan struct{}
-	err  error
-}
-
-func (p *proc) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.log.Write(b)
-}
-
-func (p *proc) output() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.log.String()
-}
-
-// waitLog waits until the log shows want.
-func (p *proc) waitLog(t *testing.T, want string) {
+// startLwsws runs lwsws on a configuration directory.
+func startLwsws(t *testing.T, bin, dir string) *lwstest.Proc {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if strings.Contains(p.output(), want) {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("lwsws never logged %q:\n%s", want, p.output())
-}
-
-func startLwsws(t *testing.T, bin, dir string) *proc {
-	t.Helper()
-	p := &proc{cmd: exec.Command(bin, "-c", dir), done: make(chan struct{})}
-	p.cmd.Stdout, p.cmd.Stderr = p, p
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		p.err = p.cmd.Wait()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-p.done:
-		case <-time.After(10 * time.Second):
-			_ = p.cmd.Process.Kill()
-			t.Errorf("lwsws did not stop on SIGTERM:\n%s", p.output())
-		}
-	})
-	return p
+	return lwstest.StartProc(t, bin, "-c", dir)
 }
 
 // runLwsws runs lwsws expecting it to fail at start, and returns its output.
@@ -277,9 +224,9 @@ func TestChatFromPlugin(t *testing.T) {
 	needBins(t)
 	port := freePort(t)
 	p := startLwsws(t, bins.lwsws, confDir(t, globalConf(filepath.Dir(bins.plugin)), chatVhost(port, "1")))
-	p.waitLog(t, "lwsws instance 1 serving localhost:"+strconv.Itoa(port))
-	if !strings.Contains(p.output(), "lws-minimal") {
-		t.Fatalf("plugin not listed:\n%s", p.output())
+	p.WaitLog(t, "lwsws instance 1 serving localhost:"+strconv.Itoa(port), 1, time.Minute)
+	if !strings.Contains(p.Log(), "lws-minimal") {
+		t.Fatalf("plugin not listed:\n%s", p.Log())
 	}
 	chat(t, port)
 }
@@ -290,7 +237,7 @@ func TestChatLinkedIn(t *testing.T) {
 	needBins(t)
 	port := freePort(t)
 	p := startLwsws(t, bins.static, confDir(t, globalConf(""), chatVhost(port, "1")))
-	p.waitLog(t, "lwsws instance 1 serving")
+	p.WaitLog(t, "lwsws instance 1 serving", 1, time.Minute)
 	chat(t, port)
 }
 
@@ -395,7 +342,7 @@ func TestReload(t *testing.T) {
 	port := freePort(t)
 	dir := confDir(t, globalConf(filepath.Dir(bins.plugin)), chatVhost(port, "1"))
 	p := startLwsws(t, bins.lwsws, dir)
-	p.waitLog(t, "lwsws instance 1 serving")
+	p.WaitLog(t, "lwsws instance 1 serving", 1, time.Minute)
 	if g := generation(t, port); g != "1" {
 		t.Fatalf("generation %q", g)
 	}
@@ -404,16 +351,16 @@ func TestReload(t *testing.T) {
 
 	// A bad configuration: the reload fails, instance 1 goes on.
 	writeFile(t, filepath.Join(dir, "conf.d", "chat"), `{ "vhosts": [ { "name": `)
-	_ = p.cmd.Process.Signal(syscall.SIGHUP)
-	p.waitLog(t, "reload failed, instance 1 keeps serving")
+	_ = p.Cmd.Process.Signal(syscall.SIGHUP)
+	p.WaitLog(t, "reload failed, instance 1 keeps serving", 1, time.Minute)
 	if g := generation(t, port); g != "1" {
 		t.Fatalf("after a failed reload: generation %q", g)
 	}
 
 	// A good one: instance 3 (2 was the failed one) takes over.
 	writeFile(t, filepath.Join(dir, "conf.d", "chat"), chatVhost(port, "2"))
-	_ = p.cmd.Process.Signal(syscall.SIGHUP)
-	p.waitLog(t, "instance 3 serving; instance 1 draining")
+	_ = p.Cmd.Process.Signal(syscall.SIGHUP)
+	p.WaitLog(t, "instance 3 serving; instance 1 draining", 1, time.Minute)
 	if g := generation(t, port); g != "2" {
 		t.Fatalf("new connections see generation %q, want 2", g)
 	}
@@ -431,11 +378,11 @@ func TestReload(t *testing.T) {
 		t.Fatalf("old connection got %q", got)
 	}
 	silent(t, fresh) // a read timeout ends a gorilla conn: last use of fresh
-	if strings.Contains(p.output(), "instance 1 drained") {
+	if strings.Contains(p.Log(), "instance 1 drained") {
 		t.Fatal("instance 1 exited with a connection open")
 	}
 	old.Close()
-	p.waitLog(t, "instance 1 drained and exited")
+	p.WaitLog(t, "instance 1 drained and exited", 1, time.Minute)
 	if g := generation(t, port); g != "2" {
 		t.Fatalf("after the drain: generation %q", g)
 	}
@@ -463,7 +410,7 @@ func TestTLSVhostAndOrigins(t *testing.T) {
 		]
 	}] }`
 	p := startLwsws(t, bins.lwsws, confDir(t, globalConf(""), vhost))
-	p.waitLog(t, "lwsws instance 1 serving")
+	p.WaitLog(t, "lwsws instance 1 serving", 1, time.Minute)
 	client := &http.Client{
 		Transport:     &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, ForceAttemptHTTP2: true},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -512,7 +459,7 @@ func TestProtocolOptions(t *testing.T) {
 	}
 	conf := `{ "vhosts": [` + vhost("quiet", quiet, `, "options": "1"`) + `, ` + vhost("loud", loud, "") + `] }`
 	p := startLwsws(t, bins.lwsws, confDir(t, globalConf(""), conf))
-	p.waitLog(t, "lwsws instance 1 serving")
+	p.WaitLog(t, "lwsws instance 1 serving", 1, time.Minute)
 	d := websocket.Dialer{Subprotocols: []string{"dumb-increment-protocol"}, HandshakeTimeout: 5 * time.Second}
 	for port, wantNumbers := range map[int]bool{quiet: false, loud: true} {
 		ws, _, err := d.Dial("ws://127.0.0.1:"+strconv.Itoa(port)+"/", nil)

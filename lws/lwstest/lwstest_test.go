@@ -118,3 +118,13 @@ func TestHexdumpText(t *testing.T) {
 		t.Fatalf("got %q from\n%s", got, out.String())
 	}
 }
+
+func TestProc(t *testing.T) {
+	p := StartProc(t, "sh", "-c", "echo one; echo two; echo two; exit 3")
+	p.WaitLog(t, "two", 2, 5*time.Second)
+	if err := p.Wait(t, 5*time.Second); err == nil || !strings.Contains(p.Log(), "one\n") {
+		t.Fatalf("err %v, log %q", err, p.Log())
+	}
+	// Still running at the end of the test: SIGTERM stops it.
+	StartProc(t, "sleep", "60")
+}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/lws-go/lws-go/lws/lwstest"
 )
 
 // The proxy and this client as real processes, built once.
@@ -92,70 +93,18 @@ func (e *echoPeer) port() string {
 	return p
 }
 
-// proc is a running example process with its log.
-type proc struct {
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	out  bytes.Buffer
-	done chan struct{}
-	err  error
-}
-
-func (p *proc) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.Write(b)
-}
-
-func (p *proc) log() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.out.String()
-}
-
-func (p *proc) waitLog(t *testing.T, want string, n int) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for strings.Count(p.log(), want) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("never logged %q %d times:\n%s", want, n, p.log())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func (p *proc) wait(t *testing.T) error {
-	t.Helper()
-	select {
-	case <-p.done:
-		return p.err
-	case <-time.After(30 * time.Second):
-		t.Fatalf("process did not finish:\n%s", p.log())
-		return nil
-	}
-}
-
-func start(t *testing.T, path string, args ...string) *proc {
+// start runs one of the built programs.
+func start(t *testing.T, path string, args ...string) *lwstest.Proc {
 	t.Helper()
 	if bin.err != nil {
 		t.Fatal(bin.err)
 	}
-	p := &proc{cmd: exec.Command(path, args...), done: make(chan struct{})}
-	p.cmd.Stdout, p.cmd.Stderr = p, p
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	})
-	return p
+	return lwstest.StartProc(t, path, args...)
 }
 
 // startProxy runs the proxy example on its own abstract socket with a
 // policy whose "spam" goes to peer.
-func startProxy(t *testing.T, sock string, peer *echoPeer) *proc {
+func startProxy(t *testing.T, sock string, peer *echoPeer) *lwstest.Proc {
 	t.Helper()
 	policy, err := os.ReadFile("../minimal-secure-streams-proxy/policy.json")
 	if err != nil {
@@ -167,7 +116,7 @@ func startProxy(t *testing.T, sock string, peer *echoPeer) *proc {
 		t.Fatal(err)
 	}
 	p := start(t, bin.proxy, "-i", sock, "--policy", file)
-	p.waitLog(t, "ss proxy listening on", 1)
+	p.WaitLog(t, "ss proxy listening on", 1, 20*time.Second)
 	return p
 }
 
@@ -183,9 +132,9 @@ func TestTwoClientsOneProxy(t *testing.T) {
 	startProxy(t, sock, peer)
 	a := start(t, bin.client, "-i", sock, "--packets", "50", "--interval-ms", "5")
 	b := start(t, bin.client, "-i", sock, "--packets", "50", "--interval-ms", "5")
-	for _, c := range []*proc{a, b} {
-		if err := c.wait(t); err != nil || !strings.Contains(c.log(), "Completed: OK") {
-			t.Fatalf("client: %v\n%s", err, c.log())
+	for _, c := range []*lwstest.Proc{a, b} {
+		if err := c.Wait(t, 30*time.Second); err != nil || !strings.Contains(c.Log(), "Completed: OK") {
+			t.Fatalf("client: %v\n%s", err, c.Log())
 		}
 	}
 	peer.mu.Lock()
@@ -207,9 +156,9 @@ func TestKilledClient(t *testing.T) {
 	sock := socket(t)
 	px := startProxy(t, sock, peer)
 	c := start(t, bin.client, "-i", sock, "--packets", "1000", "--interval-ms", "20")
-	c.waitLog(t, "spam_state: CONNECTED", 1)
-	_ = c.cmd.Process.Signal(syscall.SIGKILL)
-	px.waitLog(t, "client link closed; destroying its stream", 1)
+	c.WaitLog(t, "spam_state: CONNECTED", 1, 20*time.Second)
+	_ = c.Cmd.Process.Signal(syscall.SIGKILL)
+	px.WaitLog(t, "client link closed; destroying its stream", 1, 20*time.Second)
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		peer.mu.Lock()
@@ -232,16 +181,16 @@ func TestKilledProxy(t *testing.T) {
 	sock := socket(t)
 	px := startProxy(t, sock, peer)
 	c := start(t, bin.client, "-i", sock, "--packets", "150", "--interval-ms", "20")
-	c.waitLog(t, "sent 100 packets", 1)
-	_ = px.cmd.Process.Signal(syscall.SIGKILL)
-	c.waitLog(t, "retrying the proxy in 1 s", 3) // the loss, then two refused retries
+	c.WaitLog(t, "sent 100 packets", 1, 20*time.Second)
+	_ = px.Cmd.Process.Signal(syscall.SIGKILL)
+	c.WaitLog(t, "retrying the proxy in 1 s", 3, 20*time.Second) // the loss, then two refused retries
 	startProxy(t, sock, peer)
-	if err := c.wait(t); err != nil || !strings.Contains(c.log(), "Completed: OK") {
-		t.Fatalf("client did not recover: %v\n%s", err, c.log())
+	if err := c.Wait(t, 30*time.Second); err != nil || !strings.Contains(c.Log(), "Completed: OK") {
+		t.Fatalf("client did not recover: %v\n%s", err, c.Log())
 	}
 	// The retries were a second apart.
 	var times []time.Time
-	for _, l := range strings.Split(c.log(), "\n") {
+	for _, l := range strings.Split(c.Log(), "\n") {
 		if strings.Contains(l, "retrying the proxy in 1 s") && len(l) > 25 {
 			// lws's time stamp: [2006/01/02 15:04:05:NNNN], N in 100 µs.
 			ts, err := time.Parse("2006/01/02 15:04:05", l[1:20])
@@ -253,10 +202,10 @@ func TestKilledProxy(t *testing.T) {
 	}
 	for i := 2; i < len(times); i++ {
 		if gap := times[i].Sub(times[i-1]); gap < 900*time.Millisecond || gap > 1500*time.Millisecond {
-			t.Fatalf("retries %v apart, want about 1 s:\n%s", gap, c.log())
+			t.Fatalf("retries %v apart, want about 1 s:\n%s", gap, c.Log())
 		}
 	}
 	if len(times) < 3 {
-		t.Fatalf("only %d retries logged:\n%s", len(times), c.log())
+		t.Fatalf("only %d retries logged:\n%s", len(times), c.Log())
 	}
 }
