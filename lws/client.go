@@ -183,15 +183,8 @@ func (conn *Conn) dial(info ClientConnectInfo, hdr http.Header) {
 		}
 		d.TLSClientConfig = cfg
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(c.life) // ends with the context too
 	defer cancel()
-	go func() {
-		select {
-		case <-c.destroyCh:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	ws, resp, err := d.DialContext(ctx, url, hdr)
 	if err != nil {
 		if resp != nil {

@@ -66,6 +66,10 @@ type Context struct {
 	running   atomic.Bool
 	destroyed atomic.Bool
 	destroyCh chan struct{} // closed by Destroy
+	// life is cancelled with destroyCh, for work that takes a
+	// context.Context (client dials and requests).
+	life    context.Context
+	endLife context.CancelFunc
 	doneCh    chan struct{} // closed when teardown finished
 
 	conns map[*Conn]struct{} // live network connections, loop-owned
@@ -111,6 +115,7 @@ func NewContext(info ContextInfo) (*Context, error) {
 	if c.log == nil {
 		c.log = slog.Default()
 	}
+	c.life, c.endLife = context.WithCancel(context.Background())
 	c.loop.init()
 	p, err := newPoller(c)
 	if err != nil {
@@ -199,6 +204,7 @@ func (c *Context) Do(fn func()) bool { return c.loop.post(fn) }
 func (c *Context) Stop() {
 	if c.destroyed.CompareAndSwap(false, true) {
 		close(c.destroyCh)
+		c.endLife()
 	}
 }
 

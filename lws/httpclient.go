@@ -83,7 +83,7 @@ func (c *Context) connectHTTP(conn *Conn, info ClientConnectInfo) error {
 		hc.reqHeader.Set("Content-Type", `multipart/form-data; boundary="`+hc.boundary+`"`)
 	}
 	conn.hc = hc
-	reqCtx, cancel := context.WithCancel(context.Background())
+	reqCtx, cancel := context.WithCancel(c.life) // ends with the context too
 	hc.cancel = cancel
 	if !c.goroutine(func() { conn.doHTTP(reqCtx, info) }) {
 		cancel()
@@ -244,13 +244,6 @@ func (conn *Conn) doHTTP(ctx context.Context, info ClientConnectInfo) {
 	if !shared {
 		defer tr.CloseIdleConnections()
 	}
-	go func() {
-		select {
-		case <-c.destroyCh:
-			hc.cancel()
-		case <-ctx.Done():
-		}
-	}()
 	var reqBody io.Reader
 	if body {
 		reqBody = hc.bodyR
