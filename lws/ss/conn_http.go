@@ -113,11 +113,7 @@ func (c *httpConn) run(client *http.Client, req *http.Request, pr *io.PipeReader
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		s.do(func() {
-			if h.conn == c {
-				h.failed(err)
-			}
-		})
+		h.dialFailed(c, err)
 		return
 	}
 	defer resp.Body.Close()
@@ -160,11 +156,7 @@ func (c *httpConn) run(client *http.Client, req *http.Request, pr *io.PipeReader
 				flags, first = FlagSOM, false
 			}
 			piece := buf[:n]
-			s.do(func() {
-				if h.conn == c {
-					h.result(h.info.User.Rx(h, piece, flags))
-				}
-			})
+			h.deliverRx(c, piece, flags)
 		}
 		if errors.Is(rerr, io.EOF) {
 			break

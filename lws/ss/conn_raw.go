@@ -38,11 +38,7 @@ func (h *Handle) startRaw(t target, in *trustInstance) transport {
 			nc, err = d.DialContext(ctx, "tcp", t.addr())
 		}
 		if err != nil {
-			s.do(func() {
-				if h.conn == c {
-					h.failed(err)
-				}
-			})
+			h.dialFailed(c, err)
 			return
 		}
 		c.mu.Lock()
@@ -59,11 +55,7 @@ func (h *Handle) startRaw(t target, in *trustInstance) transport {
 			n, err := nc.Read(buf)
 			if n > 0 {
 				piece := append([]byte(nil), buf[:n]...)
-				s.do(func() {
-					if h.conn == c {
-						h.result(h.info.User.Rx(h, piece, 0))
-					}
-				})
+				h.deliverRx(c, piece, 0)
 			}
 			if err != nil {
 				s.do(func() {

@@ -49,11 +49,7 @@ func (h *Handle) startWS(t target, in *trustInstance) transport {
 	s.goroutine(func() {
 		ws, _, err := d.DialContext(ctx, url, nil)
 		if err != nil {
-			s.do(func() {
-				if h.conn == c {
-					h.failed(err)
-				}
-			})
+			h.dialFailed(c, err)
 			return
 		}
 		c.mu.Lock()
@@ -84,11 +80,7 @@ func (c *wsConn) readLoop() {
 			})
 			return
 		}
-		s.do(func() {
-			if h.conn == c {
-				h.result(h.info.User.Rx(h, msg, FlagSOM|FlagEOM))
-			}
-		})
+		h.deliverRx(c, msg, FlagSOM|FlagEOM)
 	}
 }
 

@@ -552,6 +552,27 @@ func (h *Handle) connect(isRetry bool) {
 	}
 }
 
+// dialFailed reports, from a transport goroutine, that connection c
+// could not be made.
+func (h *Handle) dialFailed(c transport, err error) {
+	h.s.do(func() {
+		if h.conn == c {
+			h.failed(err)
+		}
+	})
+}
+
+// deliverRx hands payload that arrived on connection c to the user, from
+// a transport goroutine; a connection that is no longer the stream's
+// delivers nothing.
+func (h *Handle) deliverRx(c transport, buf []byte, flags Flags) {
+	h.s.do(func() {
+		if h.conn == c {
+			h.result(h.info.User.Rx(h, buf, flags))
+		}
+	})
+}
+
 // connected runs when the transport is up.
 func (h *Handle) connected(c transport) bool {
 	if h.conn != c || h.destroyed {
