@@ -477,10 +477,9 @@ func putPiece(b []byte) {
 	piecePool.Put(&b)
 }
 
-// pieceDone lets a waiting reader go on.
-func (w *wsConn) pieceDone() {
-	w.mu.Lock()
-	w.inflight--
+// wakeReaderLocked releases a reader waiting for the loop to take its
+// pieces or for rx flow control to resume. w.mu is held.
+func (w *wsConn) wakeReaderLocked() {
 	if w.readerWait != nil {
 		close(w.readerWait)
 		w.readerWait = nil
@@ -489,6 +488,13 @@ func (w *wsConn) pieceDone() {
 		close(w.resumed)
 		w.resumed = nil
 	}
+}
+
+// pieceDone lets a waiting reader go on.
+func (w *wsConn) pieceDone() {
+	w.mu.Lock()
+	w.inflight--
+	w.wakeReaderLocked()
 	w.mu.Unlock()
 }
 
@@ -659,14 +665,7 @@ func (w *wsConn) shutdown(c *Conn, why closeWhy) {
 	if !w.reading {
 		w.giveBack()
 	}
-	if w.readerWait != nil {
-		close(w.readerWait)
-		w.readerWait = nil
-	}
-	if w.resumed != nil {
-		close(w.resumed)
-		w.resumed = nil
-	}
+	w.wakeReaderLocked()
 	w.mu.Unlock()
 	c.ctx.poll.remove(w)
 	if w.ws == nil {
