@@ -73,6 +73,20 @@ type ClientConnectInfo struct {
 	ALPN string
 }
 
+// url is where a client connection goes: the plain or secure scheme (by
+// UseSSL), host:port, and the path ("/" if empty).
+func (info ClientConnectInfo) url(plain, secure string) string {
+	scheme := plain
+	if info.SSLConnection&UseSSL != 0 {
+		scheme = secure
+	}
+	path := info.Path
+	if path == "" {
+		path = "/"
+	}
+	return scheme + "://" + net.JoinHostPort(info.Address, strconv.Itoa(info.Port)) + path
+}
+
 // ClientConnect starts a ws client connection (or, with a Method, an HTTP
 // client transaction: ReasonEstablishedClientHTTP, the body as
 // ReasonReceiveClientHTTPRead pieces, ReasonCompletedClientHTTP, then
@@ -142,16 +156,7 @@ func (c *Context) ClientConnect(info ClientConnectInfo) (*Conn, error) {
 // dial runs off the loop: TCP, TLS, the ws handshake.
 func (conn *Conn) dial(info ClientConnectInfo, hdr http.Header) {
 	c, w := conn.ctx, conn.ws
-	scheme := "ws"
-	if info.SSLConnection&UseSSL != 0 {
-		scheme = "wss"
-	}
-	path := info.Path
-	if path == "" {
-		path = "/"
-	}
-	url := scheme + "://" + net.JoinHostPort(info.Address, strconv.Itoa(info.Port)) + path
-	conn.peer = net.JoinHostPort(info.Address, strconv.Itoa(info.Port))
+	url := info.url("ws", "wss")
 	d := websocket.Dialer{
 		HandshakeTimeout:  30 * time.Second,
 		WriteBufferPool:   txPool,

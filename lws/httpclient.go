@@ -227,15 +227,7 @@ func (conn *Conn) doHTTP(ctx context.Context, info ClientConnectInfo) {
 	case <-c.destroyCh:
 		return
 	}
-	scheme := "http"
-	if info.SSLConnection&UseSSL != 0 {
-		scheme = "https"
-	}
-	path := info.Path
-	if path == "" {
-		path = "/"
-	}
-	url := scheme + "://" + net.JoinHostPort(info.Address, strconv.Itoa(info.Port)) + path
+	url := info.url("http", "https")
 	tr, shared, err := c.httpTransport(info)
 	if err != nil {
 		conn.connectFailed(err)
