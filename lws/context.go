@@ -70,7 +70,7 @@ type Context struct {
 	// context.Context (client dials and requests).
 	life    context.Context
 	endLife context.CancelFunc
-	doneCh    chan struct{} // closed when teardown finished
+	doneCh  chan struct{} // closed when teardown finished
 
 	conns map[*Conn]struct{} // live network connections, loop-owned
 
@@ -161,7 +161,7 @@ func (c *Context) Run(ctx context.Context) error {
 			return nil
 		default:
 		}
-		if !c.loop.idle() {
+		if !c.loop.idle() || (hasTimer && sleep <= 0) {
 			continue
 		}
 		// Touch the runtime timer only when the earliest Sul moved: a busy

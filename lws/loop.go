@@ -86,7 +86,7 @@ func (c *Context) serviceOnce() (sleep time.Duration, hasTimer bool) {
 		c.broadcastVhostReason(ReasonEventWaitCancelled)
 	}
 
-	sleep, hasTimer = l.suls.runDue(time.Now())
+	l.suls.runDue(time.Now())
 
 	if len(l.writable) > 0 {
 		list := l.writable
@@ -96,5 +96,7 @@ func (c *Context) serviceOnce() (sleep time.Duration, hasTimer bool) {
 			conn.serviceWriteable()
 		}
 	}
-	return sleep, hasTimer
+	// The wait is worked out last: writeable callbacks may have just
+	// scheduled a sul (a KillAsync timeout, a timer) that is due at once.
+	return l.suls.untilNext(time.Now())
 }

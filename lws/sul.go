@@ -70,16 +70,24 @@ func (h *sulHeap) Pop() any {
 	return s
 }
 
-// runDue fires every sul that is due and returns how long until the next.
-func (h *sulHeap) runDue(now time.Time) (next time.Duration, any bool) {
+// runDue fires every sul that is due.
+func (h *sulHeap) runDue(now time.Time) {
 	for h.Len() > 0 {
 		s := (*h)[0]
 		if s.due.After(now) {
-			return s.due.Sub(now), true
+			return
 		}
 		heap.Pop(h)
 		s.cb(s)
 		now = time.Now()
 	}
-	return 0, false
+}
+
+// untilNext says how long until the earliest sul is due (0 or less: due
+// now), and whether there is one.
+func (h sulHeap) untilNext(now time.Time) (time.Duration, bool) {
+	if h.Len() == 0 {
+		return 0, false
+	}
+	return h[0].due.Sub(now), true
 }
