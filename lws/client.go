@@ -231,9 +231,9 @@ func (w *wsConn) establishClient() {
 		w.ws.Close()
 		return
 	}
-	ctx.conns[c] = struct{}{}
+	ctx.conns.add(c)
 	w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, ctx.goroutine)
-	w.lastValid = time.Now()
+	w.lastValid = monoNow()
 	c.deliver(ReasonClientEstablished, nil)
 	if c.closed {
 		return

@@ -57,14 +57,15 @@ type Conn struct {
 	wrote          bool // that one write happened
 	closed         bool
 
-	timer   *Sul // lws_set_timer_usecs
-	timeout *Sul // lws_set_timeout
-
 	// What the last ReasonReceive carried (lws_is_first_fragment, ...).
 	rxFirst, rxFinal, rxBinary bool
 
-	closeStatus int // lws_close_reason: status for the close frame
+	closeStatus int16 // lws_close_reason: status for the close frame
+	setIdx      int32 // index in the context's connSet
 	closeText   string
+
+	timer   *Sul // lws_set_timer_usecs
+	timeout *Sul // lws_set_timeout
 
 	// The request that created the connection. Like lws's header table
 	// ("ah"), a ws connection keeps it only until ReasonEstablished has
@@ -79,11 +80,16 @@ type Conn struct {
 
 // newConn makes the wsi for a request bound to proto on vh.
 func newConn(vh *Vhost, proto *Protocol, role connRole, r *http.Request) *Conn {
-	c := &Conn{ctx: vh.ctx, vh: vh, proto: proto, role: role, req: r, path: r.URL.Path, peer: r.RemoteAddr}
+	c := new(Conn)
+	c.init(vh, proto, role, r)
+	return c
+}
+
+func (c *Conn) init(vh *Vhost, proto *Protocol, role connRole, r *http.Request) {
+	*c = Conn{ctx: vh.ctx, vh: vh, proto: proto, role: role, req: r, path: r.URL.Path, peer: r.RemoteAddr}
 	if proto.NewSession != nil {
 		c.pss = proto.NewSession()
 	}
-	return c
 }
 
 // Context returns the connection's context (lws_get_context).
@@ -170,8 +176,13 @@ func (c *Conn) queueWritable() {
 // connection it asks the nbConn, and if so asks it to report the drain (so a
 // write nobody follows up costs no event on the loop).
 func (c *Conn) busy() bool {
-	if c.ws != nil && c.ws.nb != nil {
-		return c.ws.nb.busyNotify()
+	if c.ws != nil {
+		if c.ws.fc != nil {
+			return c.ws.fc.busy()
+		}
+		if c.ws.nb != nil {
+			return c.ws.nb.busyNotify()
+		}
 	}
 	return c.writeBusy
 }
@@ -280,7 +291,7 @@ func (c *Conn) Write(b []byte, wp WriteProtocol) (int, error) {
 // CloseReason sets the status and text of the ws close frame sent when the
 // connection closes: lws_close_reason.
 func (c *Conn) CloseReason(status int, text string) {
-	c.closeStatus, c.closeText = status, text
+	c.closeStatus, c.closeText = int16(status), text
 }
 
 // Timeout values with a special meaning, as in lws.
@@ -358,7 +369,7 @@ func (c *Conn) closeNow(why closeWhy) {
 	if c.timeout != nil {
 		c.ctx.CancelSul(c.timeout)
 	}
-	delete(c.ctx.conns, c)
+	c.ctx.conns.remove(c)
 	defer c.ctx.checkDeprecated()
 	if c.ws != nil {
 		// The peer's close frame arrived (gorilla has answered it): the

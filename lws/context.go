@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // Option is the bitfield of context and vhost options: the mirror of
@@ -72,7 +71,7 @@ type Context struct {
 	endLife context.CancelFunc
 	doneCh  chan struct{} // closed when teardown finished
 
-	conns map[*Conn]struct{} // live network connections, loop-owned
+	conns connSet // live network connections, loop-owned
 
 	newConns int // connections since the last idle trim (trim.go)
 	trim     Sul
@@ -110,13 +109,11 @@ func NewContext(info ContextInfo) (*Context, error) {
 		listeners: map[string]*listener{},
 		destroyCh: make(chan struct{}),
 		doneCh:    make(chan struct{}),
-		conns:     map[*Conn]struct{}{},
 	}
 	if c.log == nil {
 		c.log = slog.Default()
 	}
 	c.life, c.endLife = context.WithCancel(context.Background())
-	c.loop.init()
 	p, err := newPoller(c)
 	if err != nil {
 		return nil, fmt.Errorf("lws: create context: %w", err)
@@ -147,41 +144,31 @@ func (c *Context) Run(ctx context.Context) error {
 	}
 	c.state = StateContextCreated
 	c.Do(c.stepSystemState) // towards OPERATIONAL, on the loop
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	var armedFor time.Time // when timer fires; zero when it is stopped
+	// The caller's ctx ending is a Stop: a watcher turns it into a wake-up
+	// of the loop, which checks for teardown every turn.
+	watchEnd := make(chan struct{})
+	defer close(watchEnd)
+	go func() {
+		select {
+		case <-ctx.Done():
+			c.Stop()
+		case <-watchEnd:
+		}
+	}()
 	for {
 		sleep, hasTimer := c.serviceOnce()
-		select {
-		case <-ctx.Done():
+		if c.destroyed.Load() {
 			c.teardown()
 			return nil
-		case <-c.destroyCh:
-			c.teardown()
-			return nil
-		default:
 		}
-		if !c.loop.idle() || (hasTimer && sleep <= 0) {
-			continue
-		}
-		// Touch the runtime timer only when the earliest Sul moved: a busy
-		// loop turns far more often than its timers change.
-		if hasTimer {
-			due := time.Now().Add(sleep)
-			if armedFor.IsZero() || due.Before(armedFor) || due.Sub(armedFor) > time.Millisecond {
-				timer.Reset(sleep)
-				armedFor = due
-			}
-		}
-		select {
-		case <-c.loop.wake:
-		case <-timer.C:
-			armedFor = time.Time{}
-		case <-ctx.Done():
-		case <-c.destroyCh:
-		}
+		busy := !c.loop.idle() || (hasTimer && sleep <= 0)
+		c.poll.wait(&c.loop, busy, sleep, hasTimer, c.hasWork)
 	}
 }
+
+// hasWork reports whether the loop must not sleep: events are queued, a
+// cancel-service is pending or the context is being destroyed.
+func (c *Context) hasWork() bool { return !c.loop.idle() || c.destroyed.Load() }
 
 // CancelService wakes the loop and delivers ReasonEventWaitCancelled to
 // every protocol on every vhost: the mirror of lws_cancel_service. It is
@@ -205,6 +192,7 @@ func (c *Context) Stop() {
 	if c.destroyed.CompareAndSwap(false, true) {
 		close(c.destroyCh)
 		c.endLife()
+		c.loop.kick()
 	}
 }
 
@@ -254,7 +242,7 @@ func (c *Context) teardown() {
 	for i := len(c.destroyHooks) - 1; i >= 0; i-- {
 		c.destroyHooks[i]()
 	}
-	for conn := range c.conns {
+	for _, conn := range c.conns.snapshot() {
 		conn.closeNow(closeReasonContextDestroy)
 	}
 	c.CancelSul(&c.trim)

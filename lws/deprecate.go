@@ -16,7 +16,7 @@ func (c *Context) Deprecate(done func()) {
 		for _, l := range c.listeners {
 			l.stopAccepting()
 		}
-		c.log.Info("context deprecated: listeners closed", "connections", len(c.conns))
+		c.log.Info("context deprecated: listeners closed", "connections", c.conns.len())
 		c.checkDeprecated()
 	})
 }
@@ -27,7 +27,7 @@ func (c *Context) Deprecated() bool { return c.deprecated }
 
 // checkDeprecated stops a deprecated context once it has no connections.
 func (c *Context) checkDeprecated() {
-	if !c.deprecated || len(c.conns) > 0 || c.destroyed.Load() {
+	if !c.deprecated || c.conns.len() > 0 || c.destroyed.Load() {
 		return
 	}
 	c.log.Info("deprecated context has no connections left: stopping")

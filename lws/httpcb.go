@@ -49,7 +49,7 @@ func (v *Vhost) serveCallback(w http.ResponseWriter, r *http.Request, m *mountSt
 	c.ht = t
 	rel := strings.TrimPrefix(r.URL.Path, m.Mountpoint)
 	if !ctx.loop.post(func() {
-		ctx.conns[c] = struct{}{}
+		ctx.conns.add(c)
 		c.callWriting(ReasonHTTP, []byte(rel))
 	}) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)

@@ -268,7 +268,7 @@ func (conn *Conn) doHTTP(ctx context.Context, info ClientConnectInfo) {
 	status, respHeader, proto := resp.StatusCode, resp.Header, resp.Proto
 	c.loop.post(func() {
 		hc.status, hc.respHeader, hc.proto = status, respHeader, proto
-		conn.ctx.conns[conn] = struct{}{}
+		conn.ctx.conns.add(conn)
 		conn.ctx.log.Debug("http client established", "peer", conn.peer, "status", status, "proto", proto)
 		conn.deliver(ReasonEstablishedClientHTTP, nil)
 	})

@@ -15,15 +15,13 @@ type loop struct {
 	spare   []func()
 	stopped bool // no more events are accepted once teardown began
 
-	wake      chan struct{} // capacity 1: "there is something to do"
-	cancelled atomic.Bool   // a lws_cancel_service is pending
+	cancelled atomic.Bool // a lws_cancel_service is pending
+	sleeping  atomic.Bool // the loop is about to sleep or sleeps in the poller
+	poked     atomic.Bool // someone already woke it for this sleep
+	poke      func()      // the poller's wake-up (an eventfd write)
 
 	suls     sulHeap
 	writable []*Conn // connections that asked for a writeable callback
-}
-
-func (l *loop) init() {
-	l.wake = make(chan struct{}, 1)
 }
 
 // post queues fn to run on the loop goroutine. It is goroutine-safe and never
@@ -40,11 +38,10 @@ func (l *loop) post(fn func()) bool {
 	return true
 }
 
-// kick wakes the loop if it is waiting.
+// kick wakes the loop if it is waiting, with one poke per sleep.
 func (l *loop) kick() {
-	select {
-	case l.wake <- struct{}{}:
-	default:
+	if l.sleeping.Load() && !l.poked.Swap(true) {
+		l.poke()
 	}
 }
 
@@ -86,17 +83,19 @@ func (c *Context) serviceOnce() (sleep time.Duration, hasTimer bool) {
 		c.broadcastVhostReason(ReasonEventWaitCancelled)
 	}
 
-	l.suls.runDue(time.Now())
+	l.suls.runDue(monoNow())
 
 	if len(l.writable) > 0 {
 		list := l.writable
 		l.writable = nil
+		c.poll.beginPass()
 		for _, conn := range list {
 			conn.inWritableList = false
 			conn.serviceWriteable()
 		}
+		c.poll.endPass()
 	}
 	// The wait is worked out last: writeable callbacks may have just
 	// scheduled a sul (a KillAsync timeout, a timer) that is due at once.
-	return l.suls.untilNext(time.Now())
+	return l.suls.untilNext(monoNow())
 }

@@ -25,6 +25,7 @@ type nbConn struct {
 	raw syscall.RawConn
 
 	mu       sync.Mutex
+	held     bool          // writes wait in pending until loop mode (see hold)
 	loopMode bool          // writes are non-blocking and report drain to onDrained
 	pending  []byte        // bytes queued for the flusher, in order
 	spare    []byte        // the flusher's last buffer, reused while it runs
@@ -56,6 +57,25 @@ func newNBConn(tc *net.TCPConn) (*nbConn, error) {
 func (n *nbConn) enterLoopMode(onDrained func(), spawn func(func()) bool) {
 	n.mu.Lock()
 	n.loopMode, n.onDrained, n.spawn = true, onDrained, spawn
+	held := n.held && len(n.pending) > 0
+	n.held = false
+	if held {
+		n.flushing.Store(true)
+		n.alive, n.more = true, make(chan struct{}, 1)
+		if !n.spawn(n.flush) {
+			n.alive = false
+			n.flushing.Store(false)
+			n.err = net.ErrClosed
+		}
+	}
+	n.mu.Unlock()
+}
+
+// hold keeps what is written (a ws upgrade's 101) until the loop takes the
+// connection, so the protocol's ESTABLISHED runs before the peer can talk.
+func (n *nbConn) hold() {
+	n.mu.Lock()
+	n.held = true
 	n.mu.Unlock()
 }
 
@@ -75,6 +95,11 @@ func (n *nbConn) busyNotify() bool {
 // accepts all of p (or fails with the connection's first error).
 func (n *nbConn) Write(p []byte) (int, error) {
 	n.mu.Lock()
+	if n.held {
+		n.pending = append(n.pending, p...)
+		n.mu.Unlock()
+		return len(p), nil
+	}
 	if !n.loopMode {
 		n.mu.Unlock()
 		return n.tc.Write(p)

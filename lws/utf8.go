@@ -6,7 +6,7 @@ import "unicode/utf8"
 // across pieces, as lws's VALIDATE_UTF8 does across fragments.
 type utf8Check struct {
 	carry [utf8.UTFMax]byte
-	n     int
+	n     uint8
 }
 
 // runeLen is the length a UTF-8 lead byte announces; 0 for invalid leads.
@@ -26,12 +26,12 @@ func runeLen(b byte) int {
 func (u *utf8Check) feed(p []byte, final bool) bool {
 	if u.n > 0 {
 		need := runeLen(u.carry[0])
-		for u.n < need && len(p) > 0 {
+		for int(u.n) < need && len(p) > 0 {
 			u.carry[u.n] = p[0]
 			u.n++
 			p = p[1:]
 		}
-		if u.n < need {
+		if int(u.n) < need {
 			return !final
 		}
 		if !utf8.Valid(u.carry[:u.n]) {
@@ -58,6 +58,6 @@ func (u *utf8Check) feed(p []byte, final bool) bool {
 	if final && len(tail) > 0 {
 		return false
 	}
-	u.n = copy(u.carry[:], tail)
+	u.n = uint8(copy(u.carry[:], tail))
 	return true
 }

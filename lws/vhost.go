@@ -196,7 +196,7 @@ func (v *Vhost) Options(protocol string) map[string]string {
 // CallbackOnWritableAllProtocol asks for a writeable callback on every
 // connection of p on this vhost: lws_callback_on_writable_all_protocol_vhost.
 func (v *Vhost) CallbackOnWritableAllProtocol(p *Protocol) {
-	for conn := range v.ctx.conns {
+	for _, conn := range v.ctx.conns.list {
 		if conn.vh == v && conn.proto == p {
 			conn.CallbackOnWritable()
 		}
@@ -206,7 +206,7 @@ func (v *Vhost) CallbackOnWritableAllProtocol(p *Protocol) {
 // CallbackOnWritableAllProtocol asks for a writeable callback on every
 // connection of p on every vhost: lws_callback_on_writable_all_protocol.
 func (c *Context) CallbackOnWritableAllProtocol(p *Protocol) {
-	for conn := range c.conns {
+	for _, conn := range c.conns.list {
 		if conn.proto == p {
 			conn.CallbackOnWritable()
 		}
@@ -220,7 +220,7 @@ func (v *Vhost) Destroy() {
 	if v.destroyed {
 		return
 	}
-	for conn := range v.ctx.conns {
+	for _, conn := range v.ctx.conns.snapshot() {
 		if conn.vh == v {
 			conn.closeNow(closeReasonVhostDestroy)
 		}

@@ -15,41 +15,55 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// wsConn is the network side of a ws server connection. The loop owns the
-// write side (through gorilla, onto a non-blocking nbConn) and the protocol
-// state; reading happens in short "read cycles" on a core goroutine that is
-// started only when the socket has data, so an idle connection parks no
-// goroutine and holds no read buffer.
+// wsConn is the network side of a ws connection. A plain server
+// connection belongs to the loop entirely (fc: see ws_fast.go). A TLS
+// server connection is written by the loop (through gorilla, onto a
+// non-blocking nbConn) and read in short "read cycles" on a core goroutine
+// started only when the socket has data; a client connection reads on its
+// own goroutine. Either way an idle server connection parks no goroutine
+// and holds no read buffer.
 type wsConn struct {
 	c      *Conn
 	ws     *websocket.Conn
-	nb     *nbConn
+	fc     *fdConn       // the loop owns the socket (plain ws server)
+	nb     *nbConn       // or: writes go through a flusher (TLS, clients)
 	nc     net.Conn      // what gorilla reads: nb, or a tls.Conn over nb
 	br     *bufio.Reader // gorilla's reader; holds a lent buffer only while reading
-	tls    bool
-	fd     int
-	pollID uint64
+	mu     sync.Mutex
+	lent   *bufio.Reader  // the pooled reader whose buffer br is using
+	msgW   io.WriteCloser // an open fragmented message (WriteNoFin)
+	policy *RetryBackoff
 
-	mu      sync.Mutex
-	lent    *bufio.Reader // the pooled reader whose buffer br is using
-	reading bool          // a read cycle goroutine is running
-	paused  bool          // lws_rx_flow_control(wsi, 0)
-	parked  bool          // the cycle stopped because of paused
-	closing bool
+	validity  Sul
+	lastValid int64 // monoNow() when the peer was last heard from
 
 	inflight   int           // pieces posted to the loop and not yet delivered (w.mu)
 	readerWait chan struct{} // made when the reader waits for the loop to catch up
+	peerClose  *[]byte       // the peer's close frame payload, once received (w.mu)
+	resumed    chan struct{} // closed when a paused client reader may go on (w.mu)
 
-	msgW      io.WriteCloser // an open fragmented message (WriteNoFin)
-	validity  Sul
-	lastValid time.Time
-	policy    *RetryBackoff
-	client    bool // a client connection: reads on its own goroutine
+	// A loop connection's read state (loop-owned, ws_fast.go).
+	payloadLeft int64     // payload bytes of the current frame still to come
+	msgR        io.Reader // gorilla's reader for the message being streamed
+	stall       *Sul      // a frame stopped arriving part way
+	check       utf8Check // UTF-8 state of a streamed text message
+	evMask      uint32    // what epoll watches for
+	fd          int32     // the socket, for the poller
 
-	clientReading bool          // the client's reader goroutine runs (w.mu)
-	peerClose     []byte        // the peer's close frame payload, once received (w.mu)
-	resumed       chan struct{} // closed when a paused client reader may go on (w.mu)
-	finSent       bool          // our close frame left and we half-closed (w.mu)
+	// Flags, together so they pack.
+	tls           bool
+	watched       bool // on the poller (poll_linux.go)
+	reading       bool // a read cycle goroutine is running
+	paused        bool // lws_rx_flow_control(wsi, 0)
+	parked        bool // the cycle stopped because of paused
+	closing       bool
+	client        bool // a client connection: reads on its own goroutine
+	clientReading bool // the client's reader goroutine runs (w.mu)
+	finSent       bool // our close frame left and we half-closed (w.mu)
+	rxBin         bool // the message being received is binary (loop)
+	rxStart       bool // its next piece is the first (loop)
+	fdClosed      bool // the socket is closed (loop)
+	finWanted     bool // closing: our close frame, then FIN and wait (loop)
 }
 
 // readAhead is how many received pieces may wait for the loop per
@@ -89,7 +103,17 @@ func (w *wsConn) giveBack() {
 // reclaim its buffer, and puts a non-blocking nbConn under the connection.
 type hijacker struct {
 	http.ResponseWriter
-	w *wsConn
+	a *wsServerConn
+}
+
+// wsServerConn is a ws server connection in one allocation: the wsi, its
+// ws state, the loop-owned socket and the reader gorilla parses from. Four
+// objects that live and die together cost less memory as one.
+type wsServerConn struct {
+	conn Conn
+	ws   wsConn
+	fd   fdConn
+	br   bufio.Reader
 }
 
 func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -104,7 +128,7 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if brw.Reader.Buffered() > 0 {
 		return nc, brw, nil // gorilla refuses data sent before the handshake completed
 	}
-	w := h.w
+	w := &h.a.ws
 	if rc, ok := nc.(*replayConn); ok {
 		// The fast path read this request; once net/http has consumed it
 		// the plain TCP connection is all there is.
@@ -116,25 +140,36 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	}
 	switch conn := nc.(type) {
 	case *net.TCPConn:
+		if fd, err := takeFD(conn); err == nil {
+			h.a.fd = fdConn{w: w}
+			w.fc, w.nc, w.fd = &h.a.fd, &h.a.fd, int32(fd)
+			break
+		} else if !errors.Is(err, errors.ErrUnsupported) {
+			nc.Close()
+			return nil, nil, err
+		}
 		nb, err := newNBConn(conn)
 		if err != nil {
 			nc.Close()
 			return nil, nil, err
 		}
+		nb.hold()
 		w.nb, w.nc = nb, nb
+		w.fd = int32(nb.fd())
 	case *tls.Conn:
 		nb, ok := conn.NetConn().(*nbConn)
 		if !ok {
 			nc.Close()
 			return nil, nil, errors.New("tls connection not on an lws listener")
 		}
+		nb.hold()
 		w.nb, w.nc, w.tls = nb, conn, true
+		w.fd = int32(nb.fd())
 	default:
 		nc.Close()
 		return nil, nil, fmt.Errorf("unexpected connection type %T", nc)
 	}
-	w.fd = w.nb.fd()
-	w.br = new(bufio.Reader)
+	w.br = &h.a.br
 	w.mu.Lock()
 	w.lend()
 	w.mu.Unlock()
@@ -154,7 +189,9 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 		v.refuse(rw, r, http.StatusBadRequest, "no matching ws protocol for "+strings.Join(websocket.Subprotocols(r), ","))
 		return
 	}
-	c := newConn(v, proto, roleWS, r)
+	a := new(wsServerConn)
+	c := &a.conn
+	c.init(v, proto, roleWS, r)
 	// FILTER_PROTOCOL_CONNECTION: the protocol may refuse before the 101.
 	verdict := make(chan error, 1)
 	if !ctx.loop.post(func() { verdict <- c.call(ReasonFilterProtocolConnection, nil) }) {
@@ -171,7 +208,8 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	w := &wsConn{c: c, policy: &defaultRetry}
+	w := &a.ws
+	w.c, w.policy = c, &defaultRetry
 	if v.info.RetryPolicy != nil {
 		w.policy = v.info.RetryPolicy
 	}
@@ -189,7 +227,7 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 	if name != "" {
 		hdr = http.Header{"Sec-Websocket-Protocol": {name}}
 	}
-	ws, err := up.Upgrade(&hijacker{ResponseWriter: rw, w: w}, r, hdr)
+	ws, err := up.Upgrade(&hijacker{ResponseWriter: rw, a: a}, r, hdr)
 	if err != nil {
 		ctx.log.Info("ws upgrade failed", "peer", r.RemoteAddr, "err", err)
 		return
@@ -205,7 +243,7 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 	w.giveBack()
 	w.mu.Unlock()
 	if !ctx.loop.post(func() { w.establish() }) {
-		w.nb.Close()
+		w.closeSocket()
 	}
 }
 
@@ -229,14 +267,19 @@ func (v *Vhost) hostMatches(host string) bool {
 	return port == "" || port == fmt.Sprint(v.port)
 }
 
-// establish runs on the loop once the 101 has gone out.
+// establish runs on the loop once gorilla has written the 101. The 101 is
+// held until ESTABLISHED has run, so, as in lws, a client never talks to a
+// connection its protocol has not met yet (a chat message from another
+// client cannot slip in between).
 func (w *wsConn) establish() {
 	c := w.c
 	ctx := c.ctx
-	ctx.conns[c] = struct{}{}
+	ctx.conns.add(c)
 	ctx.noteNewConn()
-	w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, ctx.goroutine)
-	w.lastValid = time.Now()
+	if w.nb != nil {
+		w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, ctx.goroutine)
+	}
+	w.lastValid = monoNow()
 	c.deliver(ReasonEstablished, nil)
 	c.req = nil // lws detaches the header table once the upgrade is done
 	if c.closed {
@@ -246,6 +289,9 @@ func (w *wsConn) establish() {
 		ctx.log.Error("ws connection not watched", "err", err)
 		c.closeNow(closeReasonPeer)
 		return
+	}
+	if w.fc != nil && w.fc.busy() {
+		w.flushOut() // the 101, held until ESTABLISHED has run
 	}
 	w.scheduleValidity()
 }
@@ -450,7 +496,7 @@ func (w *wsConn) deliver(data []byte, first, final, binary bool) {
 		if c.closed {
 			return
 		}
-		w.lastValid = time.Now()
+		w.lastValid = monoNow()
 		c.rxFirst, c.rxFinal, c.rxBinary = first, final, binary
 		if w.client {
 			c.deliver(ReasonClientReceive, data)
@@ -500,12 +546,21 @@ func (w *wsConn) pieceDone() {
 
 // readFailed reports why reading stopped; the loop closes the connection.
 func (w *wsConn) readFailed(err error) {
+	if w.noteReadErr(err) {
+		c := w.c
+		c.ctx.loop.post(func() { c.closeNow(closeReasonPeer) })
+	}
+}
+
+// noteReadErr logs why reading stopped and records a peer's close; it
+// reports false when the close was ours and there is nothing to do.
+func (w *wsConn) noteReadErr(err error) bool {
 	c := w.c
 	w.mu.Lock()
 	ours := w.closing
 	w.mu.Unlock()
 	if ours {
-		return // the loop closed the socket; nothing to report
+		return false // the loop closed the socket; nothing to report
 	}
 	var ce *websocket.CloseError
 	switch {
@@ -518,18 +573,23 @@ func (w *wsConn) readFailed(err error) {
 		// first on the loop (a write that meets gorilla's "close sent", say)
 		// still delivers the peer's close (see Conn.closeNow).
 		w.mu.Lock()
-		w.peerClose = websocket.FormatCloseMessage(ce.Code, ce.Text)
+		p := websocket.FormatCloseMessage(ce.Code, ce.Text)
+		w.peerClose = &p
 		w.mu.Unlock()
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), errors.Is(err, io.ErrUnexpectedEOF):
 		c.ctx.log.Info("ws peer went away", "peer", c.PeerAddr(), "err", err)
 	default:
 		c.ctx.log.Info("ws connection dropped", "peer", c.PeerAddr(), "err", err)
 	}
-	c.ctx.loop.post(func() { c.closeNow(closeReasonPeer) })
+	return true
 }
 
 // setRxPaused is lws_rx_flow_control, on the loop.
 func (w *wsConn) setRxPaused(paused bool) {
+	if w.fc != nil {
+		w.setRxPausedFast(paused)
+		return
+	}
 	w.mu.Lock()
 	w.paused = paused
 	resume := !paused && w.parked
@@ -612,7 +672,7 @@ func (w *wsConn) gotPong() {
 	if w.c.closed {
 		return
 	}
-	w.lastValid = time.Now()
+	w.lastValid = monoNow()
 	if w.client {
 		w.c.deliver(ReasonClientReceivePong, nil)
 	} else {
@@ -627,7 +687,7 @@ func (w *wsConn) scheduleValidity() {
 	if ping <= 0 {
 		return
 	}
-	due := time.Until(w.lastValid.Add(ping))
+	due := time.Duration(w.lastValid + int64(ping) - monoNow())
 	w.c.ctx.Schedule(&w.validity, due, func(*Sul) { w.checkValidity() })
 }
 
@@ -636,7 +696,7 @@ func (w *wsConn) checkValidity() {
 	if c.closed {
 		return
 	}
-	idle := time.Since(w.lastValid)
+	idle := time.Duration(monoNow() - w.lastValid)
 	ping := time.Duration(w.policy.SecsSinceValidPing) * time.Second
 	hangup := time.Duration(w.policy.SecsSinceValidHangup) * time.Second
 	switch {
@@ -659,6 +719,10 @@ func (w *wsConn) checkValidity() {
 // goodbye with a close frame when the close is ours, close the socket once
 // what was written has left.
 func (w *wsConn) shutdown(c *Conn, why closeWhy) {
+	if w.fc != nil {
+		w.shutdownFast(c, why)
+		return
+	}
 	c.ctx.CancelSul(&w.validity)
 	w.mu.Lock()
 	w.closing = true
@@ -674,7 +738,7 @@ func (w *wsConn) shutdown(c *Conn, why closeWhy) {
 	// Every close that is ours says goodbye with a close frame, as lws does;
 	// only a peer that already closed or vanished gets none.
 	if why != closeReasonPeer {
-		status := c.closeStatus
+		status := int(c.closeStatus)
 		if status == 0 {
 			switch why {
 			case closeReasonVhostDestroy, closeReasonContextDestroy, closeReasonValidity:
@@ -724,7 +788,8 @@ func (w *wsConn) drainAndClose() {
 // refuses writes once its answer is sent).
 func (w *wsConn) onPeerClose(code int, text string) error {
 	w.mu.Lock()
-	w.peerClose = websocket.FormatCloseMessage(code, text)
+	p := websocket.FormatCloseMessage(code, text)
+	w.peerClose = &p
 	w.mu.Unlock()
 	reply := websocket.FormatCloseMessage(code, "")
 	if code == websocket.CloseNoStatusReceived {
@@ -740,7 +805,10 @@ func (w *wsConn) takePeerClose() []byte {
 	defer w.mu.Unlock()
 	p := w.peerClose
 	w.peerClose = nil
-	return p
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // readerDone is called as a reader goroutine ends: if our close frame has
@@ -753,4 +821,13 @@ func (w *wsConn) readerDone() {
 	if fin {
 		w.drainAndClose()
 	}
+}
+
+// closeSocket closes a connection the loop never took.
+func (w *wsConn) closeSocket() {
+	if w.fc != nil {
+		w.fc.closeUnwatched()
+		return
+	}
+	w.nb.Close()
 }

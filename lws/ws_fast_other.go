@@ -1,0 +1,23 @@
+//go:build !linux
+
+package lws
+
+import (
+	"errors"
+	"net"
+)
+
+// Without epoll every ws server connection uses read cycles (ws.go); the
+// loop-owned socket of ws_fast.go does not exist here.
+type fdConn struct {
+	net.Conn // never set: newFDConn always fails here
+	w        *wsConn
+	fd       int
+}
+
+func takeFD(*net.TCPConn) (int, error) { return -1, errors.ErrUnsupported }
+
+func (f *fdConn) busy() bool                   { return false }
+func (f *fdConn) closeUnwatched()              {}
+func (w *wsConn) shutdownFast(*Conn, closeWhy) {}
+func (w *wsConn) setRxPausedFast(bool)         {}
