@@ -54,8 +54,9 @@ func echoMain(args []string) error {
 		{"lws", "lws-go minimal-ws-server-echo", "127.0.0.1:7681", lwsBin, []string{"-d", "1", "-p", "7681"}},
 		{"plain", "plain gorilla echo", "127.0.0.1:7682", self, []string{"plain-echo", "-addr", "127.0.0.1:7682"}},
 	}
-	fmt.Printf("%-32s %6s %6s %14s   %s\n", "server", "conns", "size", "round trips/s", "all runs")
+	fmt.Printf("%-32s %6s %6s %14s %12s   %s\n", "server", "conns", "size", "round trips/s", "cpu µs/trip", "all runs")
 	rates := make([][]float64, len(cases))
+	cpus := make([][]float64, len(cases)) // server CPU µs per round trip
 	for r := 0; r < *runs; r++ {
 		for i, c := range cases {
 			if *only != "" && *only != c.key {
@@ -65,19 +66,29 @@ func echoMain(args []string) error {
 			if err != nil {
 				return err
 			}
+			cpu0, err := s.cpuTime()
+			if err != nil {
+				s.stop()
+				return err
+			}
 			rate, err := echoLoad(c.addr, *conns, *size, *dur)
+			cpu1, cerr := s.cpuTime()
 			s.stop()
 			if err != nil {
 				return fmt.Errorf("%s: %w", c.name, err)
 			}
+			if cerr != nil {
+				return cerr
+			}
 			rates[i] = append(rates[i], rate)
+			cpus[i] = append(cpus[i], float64((cpu1-cpu0).Microseconds())/(rate*dur.Seconds()))
 		}
 	}
 	for i, c := range cases {
 		if len(rates[i]) == 0 {
 			continue
 		}
-		fmt.Printf("%-32s %6d %6d %14.0f   %.0f\n", c.name, *conns, *size, median(rates[i]), rates[i])
+		fmt.Printf("%-32s %6d %6d %14.0f %12.1f   %.0f\n", c.name, *conns, *size, median(rates[i]), median(cpus[i]), rates[i])
 	}
 	return nil
 }

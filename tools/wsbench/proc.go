@@ -70,3 +70,24 @@ func (s *server) rssKB() (int, error) {
 	}
 	return 0, fmt.Errorf("no VmRSS for pid %d", s.cmd.Process.Pid)
 }
+
+// cpuTime is the CPU time the server process has used so far (user plus
+// system, from /proc/<pid>/stat, in clock ticks of 10 ms).
+func (s *server) cpuTime() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("read cpu time: %w", err)
+	}
+	// The command name (field 2) may hold spaces: count from after it.
+	rest := string(b[strings.LastIndexByte(string(b), ')')+2:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", s.cmd.Process.Pid)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("parse /proc/%d/stat", s.cmd.Process.Pid)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
