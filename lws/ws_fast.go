@@ -192,10 +192,22 @@ func (f *fdConn) flushed() {
 }
 
 // closeUnwatched closes a socket the loop never took.
-func (f *fdConn) closeUnwatched() { _ = syscall.Close(f.fdi()) }
+func (f *fdConn) closeUnwatched() {
+	if !f.w.fdClosed {
+		f.w.fdClosed = true
+		_ = syscall.Close(f.fdi())
+	}
+}
 
-// Close is gorilla's Close; the loop closes the socket itself (closeFD).
-func (f *fdConn) Close() error { return nil }
+// Close is gorilla's Close. gorilla calls it only if the upgrade fails
+// after the hijack, before the loop took the socket; once it has, the loop
+// closes the socket itself (closeFD).
+func (f *fdConn) Close() error {
+	if !f.w.watched {
+		f.closeUnwatched()
+	}
+	return nil
+}
 
 func (f *fdConn) LocalAddr() net.Addr {
 	sa, err := syscall.Getsockname(f.fdi())

@@ -21,3 +21,5 @@ func (f *fdConn) busy() bool                   { return false }
 func (f *fdConn) closeUnwatched()              {}
 func (w *wsConn) shutdownFast(*Conn, closeWhy) {}
 func (w *wsConn) setRxPausedFast(bool)         {}
+
+func (w *wsConn) flushOut() {}
