@@ -738,22 +738,29 @@ func (w *wsConn) shutdown(c *Conn, why closeWhy) {
 	// Every close that is ours says goodbye with a close frame, as lws does;
 	// only a peer that already closed or vanished gets none.
 	if why != closeReasonPeer {
-		status := int(c.closeStatus)
-		if status == 0 {
-			switch why {
-			case closeReasonVhostDestroy, closeReasonContextDestroy, closeReasonValidity:
-				status = websocket.CloseGoingAway
-			default:
-				status = websocket.CloseNormalClosure
-			}
-		}
-		_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(status, c.closeText), time.Now().Add(closeAckTime))
+		w.sayGoodbye(c, why)
 	}
 	if why == closeReasonPeer {
 		w.nb.closeAfterFlush(closeAckTime, nil)
 		return
 	}
 	w.nb.closeAfterFlush(closeAckTime, w.frameLeft)
+}
+
+// sayGoodbye writes our close frame: the status from CloseReason, else
+// 1001 when going away (vhost or context destroyed, peer silent) and 1000
+// otherwise, as lws does.
+func (w *wsConn) sayGoodbye(c *Conn, why closeWhy) {
+	status := int(c.closeStatus)
+	if status == 0 {
+		switch why {
+		case closeReasonVhostDestroy, closeReasonContextDestroy, closeReasonValidity:
+			status = websocket.CloseGoingAway
+		default:
+			status = websocket.CloseNormalClosure
+		}
+	}
+	_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(status, c.closeText), time.Now().Add(closeAckTime))
 }
 
 // frameLeft runs once our close frame has left: lws's close handshake.

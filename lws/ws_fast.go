@@ -99,9 +99,9 @@ func (f *fdConn) Write(p []byte) (int, error) {
 		f.out = append(f.out, p...)
 		return len(p), nil
 	}
-	if f.w != nil && f.w.watched && f.w.c.ctx.poll.deferring {
+	if f.w.c.ctx.poll.deferring {
 		// In the writeable pass: written with the pass's other writes
-		// once it ends (flushPass), possibly on another core.
+		// when it ends (poller.endPass), possibly on another core.
 		f.out = append(f.out, p...)
 		f.w.c.ctx.poll.pass = append(f.w.c.ctx.poll.pass, f)
 		return len(p), nil
@@ -113,9 +113,7 @@ func (f *fdConn) Write(p []byte) (int, error) {
 	}
 	if n < len(p) {
 		f.out = append(f.out, p[n:]...)
-		if f.w != nil {
-			f.w.updateEvents()
-		}
+		f.w.updateEvents() // wait for EPOLLOUT
 	}
 	return len(p), nil
 }
@@ -699,16 +697,7 @@ func (w *wsConn) shutdownFast(c *Conn, why closeWhy) {
 	w.fc.in, w.fc.buf = nil, nil
 	w.finWanted = why != closeReasonPeer
 	if w.finWanted && w.ws != nil {
-		status := int(c.closeStatus)
-		if status == 0 {
-			switch why {
-			case closeReasonVhostDestroy, closeReasonContextDestroy, closeReasonValidity:
-				status = websocket.CloseGoingAway
-			default:
-				status = websocket.CloseNormalClosure
-			}
-		}
-		_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(status, c.closeText), time.Now().Add(closeAckTime))
+		w.sayGoodbye(c, why)
 	}
 	if !w.watched {
 		w.fc.flushNow() // the 101 and our close frame, if the kernel takes them
