@@ -157,6 +157,7 @@ func (c *Context) ClientConnect(info ClientConnectInfo) (*Conn, error) {
 func (conn *Conn) dial(info ClientConnectInfo, hdr http.Header) {
 	c, w := conn.ctx, conn.ws
 	url := info.url("ws", "wss")
+	var cc *clientConn // a plain connection the loop takes after the handshake
 	d := websocket.Dialer{
 		HandshakeTimeout:  30 * time.Second,
 		WriteBufferPool:   txPool,
@@ -165,6 +166,10 @@ func (conn *Conn) dial(info ClientConnectInfo, hdr http.Header) {
 			nc, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 			if err != nil {
 				return nil, err
+			}
+			if loopClients && info.SSLConnection&UseSSL == 0 {
+				cc = &clientConn{tc: nc.(*net.TCPConn)}
+				return cc, nil
 			}
 			nb, err := newNBConn(nc.(*net.TCPConn))
 			if err != nil {
@@ -200,6 +205,13 @@ func (conn *Conn) dial(info ClientConnectInfo, hdr http.Header) {
 	}
 	w.ws = ws
 	w.nc = ws.NetConn()
+	if cc != nil {
+		if err := cc.toLoop(w); err != nil {
+			ws.Close()
+			conn.connectFailed(fmt.Errorf("ws client socket: %w", err))
+			return
+		}
+	}
 	ws.SetCloseHandler(w.onPeerClose)
 	ws.SetReadLimit(conn.vh.maxMessageSize())
 	ws.SetPongHandler(func(string) error {
@@ -232,13 +244,29 @@ func (w *wsConn) establishClient() {
 		return
 	}
 	ctx.conns.add(c)
-	w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, ctx.goroutine)
+	if w.nb != nil {
+		w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, ctx.goroutine)
+	}
 	w.lastValid = monoNow()
 	c.deliver(ReasonClientEstablished, nil)
 	if c.closed {
 		return
 	}
-	// A client connection keeps one reader goroutine: clients are few,
+	if w.fc != nil {
+		// A plain connection is the loop's, as on the server side.
+		if err := ctx.poll.add(w); err != nil {
+			ctx.log.Error("ws client connection not watched", "err", err)
+			c.closeNow(closeReasonPeer)
+			return
+		}
+		if w.fc.busy() {
+			w.flushOut()
+		}
+		w.scheduleValidity()
+		w.rxPending() // frames that came with the 101
+		return
+	}
+	// A TLS client connection keeps one reader goroutine: clients are few,
 	// and gorilla keeps the client side's read buffer to itself.
 	w.mu.Lock()
 	w.clientReading = true

@@ -1,15 +1,20 @@
 package lws
 
 import (
+	"bufio"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -229,5 +234,68 @@ func TestClientTeardownSendsCloseFrame(t *testing.T) {
 	got := wait(t, peerClose, "close frame at the server")
 	if len(got) < 2 || int(got[0])<<8|int(got[1]) != 1001 {
 		t.Fatalf("close payload %q, want status 1001 (going away)", got)
+	}
+}
+
+// A server may send frames in the same packet as its 101: the client must
+// not lose them between gorilla's handshake and the loop (they arrive
+// with no readiness event after the handshake).
+func TestClientGetsFramesSentWithThe101(t *testing.T) {
+	noLeaks(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	served := make(chan net.Conn, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		br := bufio.NewReader(conn)
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			conn.Close()
+			return
+		}
+		sum := sha1.Sum([]byte(req.Header.Get("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+		resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+			"Sec-WebSocket-Accept: " + base64.StdEncoding.EncodeToString(sum[:]) + "\r\n" +
+			"Sec-WebSocket-Protocol: early\r\n\r\n"
+		// The 101, a text frame and a ping, in one write (unmasked: from a server).
+		out := append([]byte(resp), 0x81, 5, 'f', 'i', 'r', 's', 't', 0x89, 0)
+		_, _ = conn.Write(out)
+		served <- conn
+	}()
+	ev := newClientEvents()
+	client := startContext(t, ContextInfo{VhostInfo: VhostInfo{Port: PortNoListen, Protocols: []*Protocol{ev.protocol("early")}}})
+	connectFrom(t, client, ClientConnectInfo{Address: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, Protocol: "early"})
+	wait(t, ev.established, "CLIENT_ESTABLISHED")
+	if got := wait(t, ev.rx, "CLIENT_RECEIVE"); got != "first" {
+		t.Fatalf("first frame came as %q", got)
+	}
+	conn := wait(t, served, "server side")
+	defer conn.Close()
+	// The client answers the ping (and sends its "hello"): both frames
+	// arrive masked, in some order.
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	seen := map[byte]bool{}
+	br := bufio.NewReader(conn)
+	for len(seen) < 2 {
+		hdr := make([]byte, 2)
+		if _, err := io.ReadFull(br, hdr); err != nil {
+			t.Fatalf("reading the client's frames: %v", err)
+		}
+		if hdr[1]&0x80 == 0 {
+			t.Fatal("client frame not masked")
+		}
+		if _, err := br.Discard(4 + int(hdr[1]&0x7f)); err != nil {
+			t.Fatal(err)
+		}
+		seen[hdr[0]] = true
+	}
+	if !seen[0x8a] || !seen[0x81] {
+		t.Fatalf("client sent %v; want a pong (0x8a) and a text frame (0x81)", seen)
 	}
 }

@@ -79,8 +79,8 @@ var txPool = &sync.Pool{}
 
 // lend gives br a pooled buffer to read with (w.mu held).
 func (w *wsConn) lend() {
-	if w.lent != nil {
-		return
+	if w.lent != nil || w.br == nil {
+		return // lent already, or a client: gorilla keeps its own reader
 	}
 	p := rxPool.Get().(*bufio.Reader)
 	p.Reset(w.nc)

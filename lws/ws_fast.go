@@ -347,6 +347,15 @@ func (w *wsConn) fastRead() {
 	w.keepRest()
 }
 
+// rxPending hands on bytes already read (a client's frames that came with
+// the 101) that no readiness event will announce.
+func (w *wsConn) rxPending() {
+	if len(w.fc.in) > 0 && !w.c.closed {
+		w.rxFast()
+		w.keepRest()
+	}
+}
+
 // keepRest moves bytes that wait for the rest of their frame out of the
 // shared read buffer; an idle connection keeps no buffer.
 // A frame that stops arriving part way (the ws slowloris) closes the
@@ -434,8 +443,8 @@ const (
 // scanMessage finds the end of the message at the front of b: its frames
 // up to the final one, control frames between them included; a close
 // frame ends it, and a malformed header ends it there for gorilla to
-// reject.
-func scanMessage(b []byte, limit int64) (end int, state int) {
+// reject. Frames from a client are masked, frames from a server not.
+func scanMessage(b []byte, limit int64, masked bool) (end int, state int) {
 	pos := 0
 	var total int64
 	for {
@@ -445,7 +454,7 @@ func scanMessage(b []byte, limit int64) (end int, state int) {
 		}
 		op := h.opcode()
 		control := op >= 8
-		if !h.masked() || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) {
+		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) {
 			return pos + h.hlen, scanReady
 		}
 		if !control {
@@ -499,7 +508,7 @@ func (w *wsConn) rxFast() {
 			return
 		}
 		switch {
-		case (h.b0 == 0x89 || h.b0 == 0x8a) && h.masked() && h.plen <= 125:
+		case (h.b0 == 0x89 || h.b0 == 0x8a) && h.masked() != w.client && h.plen <= 125:
 			// A ping or pong between messages: answered here, as lws does.
 			size := h.hlen + int(h.plen)
 			if len(f.in) < size {
@@ -507,7 +516,7 @@ func (w *wsConn) rxFast() {
 			}
 			w.controlFast(h, f.in[:size])
 			f.in = f.in[size:]
-		case (h.b0 == 0x81 || h.b0 == 0x82) && h.masked():
+		case (h.b0 == 0x81 || h.b0 == 0x82) && h.masked() != w.client:
 			// A whole message in one frame: gorilla reads the header
 			// (and checks it and the read limit), the payload streams.
 			f.allow = h.hlen
@@ -523,7 +532,7 @@ func (w *wsConn) rxFast() {
 				w.deliverNow(nil, true, true)
 			}
 		default:
-			end, state := scanMessage(f.in, c.vh.maxMessageSize())
+			end, state := scanMessage(f.in, c.vh.maxMessageSize(), !w.client)
 			switch state {
 			case scanMore:
 				if int64(len(f.in)) > c.vh.maxMessageSize()+64<<10 {
@@ -610,15 +619,21 @@ func (w *wsConn) deliverNow(data []byte, first, final bool) {
 	}
 	w.lastValid = monoNow()
 	c.rxFirst, c.rxFinal, c.rxBinary = first, final, w.rxBin
+	if w.client {
+		c.deliver(ReasonClientReceive, data)
+		return
+	}
 	c.deliver(ReasonReceive, data)
 }
 
 // controlFast answers a ping or takes a pong (frame is the whole frame).
 func (w *wsConn) controlFast(h frameHdr, frame []byte) {
-	mask := frame[h.hlen-4 : h.hlen]
-	payload := make([]byte, h.plen)
-	for i := range payload {
-		payload[i] = frame[h.hlen+i] ^ mask[i%4]
+	payload := append([]byte(nil), frame[h.hlen:]...)
+	if h.masked() {
+		mask := frame[h.hlen-4 : h.hlen]
+		for i := range payload {
+			payload[i] ^= mask[i%4]
+		}
 	}
 	if h.opcode() == websocket.PingMessage {
 		_ = w.ws.WriteControl(websocket.PongMessage, payload, time.Now().Add(time.Second))
@@ -778,4 +793,20 @@ func (p *poller) pieces(size int) ([]byte, []byte) {
 		p.pieceA, p.pieceB = make([]byte, size), make([]byte, size)
 	}
 	return p.pieceA[:size], p.pieceB[:size]
+}
+
+// loopClients: plain ws client sockets are loop-owned too.
+const loopClients = true
+
+// toLoop hands a client's socket to the loop after a good handshake; the
+// bytes that followed the 101 are the first the loop parses.
+func (h *clientConn) toLoop(w *wsConn) error {
+	fd, err := takeFD(h.tc)
+	if err != nil {
+		return err
+	}
+	h.fc = &fdConn{w: w, buf: h.rest, in: h.rest}
+	h.rest = nil
+	w.fc, w.fd = h.fc, int32(fd)
+	return nil
 }

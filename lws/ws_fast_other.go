@@ -22,4 +22,10 @@ func (f *fdConn) closeUnwatched()              {}
 func (w *wsConn) shutdownFast(*Conn, closeWhy) {}
 func (w *wsConn) setRxPausedFast(bool)         {}
 
-func (w *wsConn) flushOut() {}
+func (w *wsConn) flushOut()  {}
+func (w *wsConn) rxPending() {}
+
+// loopClients: without epoll, clients read on their own goroutine.
+const loopClients = false
+
+func (h *clientConn) toLoop(*wsConn) error { return errors.ErrUnsupported }
