@@ -3,6 +3,7 @@ package lws
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -86,7 +87,9 @@ func newConn(vh *Vhost, proto *Protocol, role connRole, r *http.Request) *Conn {
 }
 
 func (c *Conn) init(vh *Vhost, proto *Protocol, role connRole, r *http.Request) {
-	*c = Conn{ctx: vh.ctx, vh: vh, proto: proto, role: role, req: r, path: r.URL.Path, peer: r.RemoteAddr}
+	// The path is cloned: a substring of the request line would keep the
+	// whole line alive as long as the connection.
+	*c = Conn{ctx: vh.ctx, vh: vh, proto: proto, role: role, req: r, path: strings.Clone(r.URL.Path), peer: r.RemoteAddr}
 	if proto.NewSession != nil {
 		c.pss = proto.NewSession()
 	}

@@ -265,7 +265,10 @@ func (v *Vhost) wsProtocol(offered []string) (*Protocol, string) {
 	for _, name := range offered {
 		for _, p := range v.info.Protocols {
 			if p.Name == name && name != "http" {
-				return p, name
+				// The table's string, not the header's: gorilla keeps
+				// it for the connection's life, and the header's would
+				// keep its request's memory with it.
+				return p, p.Name
 			}
 		}
 	}
