@@ -417,10 +417,8 @@ func (w *wsConn) readControl(hdr []byte) (bool, error) {
 	if err != nil {
 		return true, err
 	}
-	payload := make([]byte, n)
-	for i := range n {
-		payload[i] = frame[6+i] ^ frame[2+i%4]
-	}
+	h, _ := parseFrameHeader(frame)
+	payload := h.payload(frame)
 	if _, err := w.br.Discard(2 + 4 + n); err != nil {
 		return true, err
 	}
@@ -441,41 +439,57 @@ func (w *wsConn) readMessage() error {
 	}
 	binary := mt == websocket.BinaryMessage
 	size := w.c.proto.rxBufferSize()
+	// Each piece goes to the loop with its callback, so each is new.
+	next := func() []byte { return getPiece(size) }
+	return w.readPieces(r, binary, next, putPiece, func(p []byte, first, final bool) bool {
+		w.deliver(p, first, final, binary)
+		return true
+	})
+}
+
+// readPieces reads the message r in pieces the size of what next returns
+// and hands each to emit; one piece is read ahead, so the last one is
+// known and marked final. unused takes back a piece the lookahead found
+// nothing for. Text is checked for UTF-8 across pieces (close 1007). emit
+// returns false to stop reading.
+func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused func([]byte), emit func(p []byte, first, final bool) bool) error {
 	var check utf8Check
-	first := true
-	cur := getPiece(size)
+	cur := next()
 	n, rerr := io.ReadFull(r, cur)
-	for {
+	for first := true; ; first = false {
 		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
 			return rerr
 		}
 		final := rerr != nil
-		var next []byte
+		var ahead []byte
 		var m int
 		if !final {
-			next = getPiece(size)
-			m, rerr = io.ReadFull(r, next)
+			ahead = next()
+			m, rerr = io.ReadFull(r, ahead)
 			if m == 0 && rerr == io.EOF {
 				final = true
-				putPiece(next)
+				unused(ahead)
 			}
 		}
 		if !binary && !check.feed(cur[:n], final) {
-			_ = w.ws.WriteControl(websocket.CloseMessage,
-				websocket.FormatCloseMessage(websocket.CloseInvalidFramePayloadData, "invalid UTF-8"),
-				time.Now().Add(time.Second))
-			return errInvalidUTF8
+			return w.badUTF8()
 		}
-		w.deliver(cur[:n], first, final, binary)
-		if final {
+		if !emit(cur[:n], first, final) || final {
 			return nil
 		}
-		first = false
-		cur, n = next, m
+		cur, n = ahead, m
 	}
 }
 
 var errInvalidUTF8 = errors.New("text message is not valid UTF-8 (closed with 1007)")
+
+// badUTF8 refuses a text message that is not UTF-8: close 1007.
+func (w *wsConn) badUTF8() error {
+	_ = w.ws.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseInvalidFramePayloadData, "invalid UTF-8"),
+		time.Now().Add(time.Second))
+	return errInvalidUTF8
+}
 
 // deliver queues one received piece for the loop, waiting while the loop is
 // readAhead pieces behind on this connection.

@@ -3,11 +3,9 @@
 package lws
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"syscall"
 	"time"
@@ -396,83 +394,6 @@ func (w *wsConn) stalled() {
 	c.closeNow(closeReasonTimeout)
 }
 
-// frameHdr is a ws frame header as the loop scans it (RFC 6455 5.2).
-type frameHdr struct {
-	b0, b1 byte  // FIN, RSV, opcode; MASK, 7-bit length
-	hlen   int   // header bytes, extended length and mask key included
-	plen   int64 // payload length
-}
-
-func (h frameHdr) opcode() byte { return h.b0 & 0x0f }
-func (h frameHdr) masked() bool { return h.b1&0x80 != 0 }
-
-// parseFrameHeader reads a header from the front of b; ok is false until
-// all of it has arrived.
-func parseFrameHeader(b []byte) (h frameHdr, ok bool) {
-	if len(b) < 2 {
-		return h, false
-	}
-	h.b0, h.b1, h.hlen = b[0], b[1], 2
-	h.plen = int64(b[1] & 0x7f)
-	switch h.plen {
-	case 126:
-		if len(b) < 4 {
-			return h, false
-		}
-		h.plen, h.hlen = int64(binary.BigEndian.Uint16(b[2:])), 4
-	case 127:
-		if len(b) < 10 {
-			return h, false
-		}
-		u := binary.BigEndian.Uint64(b[2:])
-		h.plen, h.hlen = int64(min(u, math.MaxInt64)), 10
-	}
-	if h.masked() {
-		h.hlen += 4
-	}
-	return h, len(b) >= h.hlen
-}
-
-// scan results for a message that is handed to gorilla whole.
-const (
-	scanMore   = iota // the message has not all arrived
-	scanReady         // end is where it (or a malformed header) ends
-	scanTooBig        // longer than the read limit
-)
-
-// scanMessage finds the end of the message at the front of b: its frames
-// up to the final one, control frames between them included; a close
-// frame ends it, and a malformed header ends it there for gorilla to
-// reject. Frames from a client are masked, frames from a server not.
-func scanMessage(b []byte, limit int64, masked bool) (end int, state int) {
-	pos := 0
-	var total int64
-	for {
-		h, ok := parseFrameHeader(b[pos:])
-		if !ok {
-			return 0, scanMore
-		}
-		op := h.opcode()
-		control := op >= 8
-		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) {
-			return pos + h.hlen, scanReady
-		}
-		if !control {
-			total += h.plen
-			if total > limit || total < 0 {
-				return 0, scanTooBig
-			}
-		}
-		if int64(len(b)-pos-h.hlen) < h.plen {
-			return 0, scanMore
-		}
-		pos += h.hlen + int(h.plen)
-		if op == websocket.CloseMessage || (!control && h.b0&0x80 != 0) {
-			return pos, scanReady
-		}
-	}
-}
-
 // rxFast hands on every complete frame in f.in. A message in one
 // uncompressed frame, the common case, is delivered as its payload
 // arrives, in pieces of the protocol's rx buffer size; fragmented and
@@ -586,29 +507,17 @@ func (w *wsConn) readWhole() error {
 		return err
 	}
 	binary := mt == websocket.BinaryMessage
-	var check utf8Check
-	cur, next := w.c.ctx.poll.pieces(w.c.proto.rxBufferSize())
-	n, rerr := io.ReadFull(r, cur)
-	for first := true; ; first = false {
-		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
-			return rerr
-		}
-		final := rerr != nil
-		var m int
-		if !final {
-			m, rerr = io.ReadFull(r, next)
-			final = m == 0 && rerr == io.EOF
-		}
-		if !binary && !check.feed(cur[:n], final) {
-			return w.badUTF8()
-		}
+	// The loop's two pieces take turns: the one read ahead is never the
+	// one being delivered.
+	bufs := [2][]byte{}
+	bufs[0], bufs[1] = w.c.ctx.poll.pieces(w.c.proto.rxBufferSize())
+	turn := 0
+	next := func() []byte { turn ^= 1; return bufs[turn] }
+	return w.readPieces(r, binary, next, func([]byte) {}, func(p []byte, first, final bool) bool {
 		w.rxBin = binary
-		w.deliverNow(cur[:n], first, final)
-		if final || w.c.closed {
-			return nil
-		}
-		cur, next, n = next, cur, m
-	}
+		w.deliverNow(p, first, final)
+		return !w.c.closed
+	})
 }
 
 // deliverNow is ReasonReceive, called on the loop while reading.
@@ -628,25 +537,11 @@ func (w *wsConn) deliverNow(data []byte, first, final bool) {
 
 // controlFast answers a ping or takes a pong (frame is the whole frame).
 func (w *wsConn) controlFast(h frameHdr, frame []byte) {
-	payload := append([]byte(nil), frame[h.hlen:]...)
-	if h.masked() {
-		mask := frame[h.hlen-4 : h.hlen]
-		for i := range payload {
-			payload[i] ^= mask[i%4]
-		}
-	}
 	if h.opcode() == websocket.PingMessage {
-		_ = w.ws.WriteControl(websocket.PongMessage, payload, time.Now().Add(time.Second))
+		_ = w.ws.WriteControl(websocket.PongMessage, h.payload(frame), time.Now().Add(time.Second))
 		return
 	}
 	w.gotPong()
-}
-
-func (w *wsConn) badUTF8() error {
-	_ = w.ws.WriteControl(websocket.CloseMessage,
-		websocket.FormatCloseMessage(websocket.CloseInvalidFramePayloadData, "invalid UTF-8"),
-		time.Now().Add(time.Second))
-	return errInvalidUTF8
 }
 
 // tooBig refuses a message longer than the read limit as gorilla does:

@@ -1,0 +1,101 @@
+package lws
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/gorilla/websocket"
+)
+
+// Frame boundaries, as the loop finds them before gorilla parses a frame
+// (ws_fast.go), and the payload of a control frame the core answers
+// itself (there and in ws.go's read cycles).
+
+// frameHdr is a ws frame header as the loop scans it (RFC 6455 5.2).
+type frameHdr struct {
+	b0, b1 byte  // FIN, RSV, opcode; MASK, 7-bit length
+	hlen   int   // header bytes, extended length and mask key included
+	plen   int64 // payload length
+}
+
+func (h frameHdr) opcode() byte { return h.b0 & 0x0f }
+func (h frameHdr) masked() bool { return h.b1&0x80 != 0 }
+
+// parseFrameHeader reads a header from the front of b; ok is false until
+// all of it has arrived.
+func parseFrameHeader(b []byte) (h frameHdr, ok bool) {
+	if len(b) < 2 {
+		return h, false
+	}
+	h.b0, h.b1, h.hlen = b[0], b[1], 2
+	h.plen = int64(b[1] & 0x7f)
+	switch h.plen {
+	case 126:
+		if len(b) < 4 {
+			return h, false
+		}
+		h.plen, h.hlen = int64(binary.BigEndian.Uint16(b[2:])), 4
+	case 127:
+		if len(b) < 10 {
+			return h, false
+		}
+		u := binary.BigEndian.Uint64(b[2:])
+		h.plen, h.hlen = int64(min(u, math.MaxInt64)), 10
+	}
+	if h.masked() {
+		h.hlen += 4
+	}
+	return h, len(b) >= h.hlen
+}
+
+// scan results for a message that is handed to gorilla whole.
+const (
+	scanMore   = iota // the message has not all arrived
+	scanReady         // end is where it (or a malformed header) ends
+	scanTooBig        // longer than the read limit
+)
+
+// scanMessage finds the end of the message at the front of b: its frames
+// up to the final one, control frames between them included; a close
+// frame ends it, and a malformed header ends it there for gorilla to
+// reject. Frames from a client are masked, frames from a server not.
+func scanMessage(b []byte, limit int64, masked bool) (end int, state int) {
+	pos := 0
+	var total int64
+	for {
+		h, ok := parseFrameHeader(b[pos:])
+		if !ok {
+			return 0, scanMore
+		}
+		op := h.opcode()
+		control := op >= 8
+		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) {
+			return pos + h.hlen, scanReady
+		}
+		if !control {
+			total += h.plen
+			if total > limit || total < 0 {
+				return 0, scanTooBig
+			}
+		}
+		if int64(len(b)-pos-h.hlen) < h.plen {
+			return 0, scanMore
+		}
+		pos += h.hlen + int(h.plen)
+		if op == websocket.CloseMessage || (!control && h.b0&0x80 != 0) {
+			return pos, scanReady
+		}
+	}
+}
+
+// payload returns a copy of the payload of the whole frame f, unmasked.
+func (h frameHdr) payload(f []byte) []byte {
+	p := append([]byte(nil), f[h.hlen:h.hlen+int(h.plen)]...)
+	if h.masked() {
+		mask := f[h.hlen-4 : h.hlen]
+		for i := range p {
+			p[i] ^= mask[i%4]
+		}
+	}
+	return p
+}
