@@ -253,17 +253,7 @@ func (w *wsConn) establishClient() {
 		return
 	}
 	if w.fc != nil {
-		// A plain connection is the loop's, as on the server side.
-		if err := ctx.poll.add(w); err != nil {
-			ctx.log.Error("ws client connection not watched", "err", err)
-			c.closeNow(closeReasonPeer)
-			return
-		}
-		if w.fc.busy() {
-			w.flushOut()
-		}
-		w.scheduleValidity()
-		w.rxPending() // frames that came with the 101
+		w.watch() // a plain connection is the loop's, as on the server side
 		return
 	}
 	// A TLS client connection keeps one reader goroutine: clients are few,

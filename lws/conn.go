@@ -175,8 +175,8 @@ func (c *Conn) queueWritable() {
 	c.ctx.loop.writable = append(c.ctx.loop.writable, c)
 }
 
-// busy reports whether the previous write is still leaving. For a ws
-// connection it asks the nbConn, and if so asks it to report the drain (so a
+// busy reports whether the previous write is still leaving. A loop-owned
+// ws socket knows; an nbConn is asked, and asked to report the drain (so a
 // write nobody follows up costs no event on the loop).
 func (c *Conn) busy() bool {
 	if c.ws != nil {

@@ -61,12 +61,7 @@ func (n *nbConn) enterLoopMode(onDrained func(), spawn func(func()) bool) {
 	n.held = false
 	if held {
 		n.flushing.Store(true)
-		n.alive, n.more = true, make(chan struct{}, 1)
-		if !n.spawn(n.flush) {
-			n.alive = false
-			n.flushing.Store(false)
-			n.err = net.ErrClosed
-		}
+		n.startFlusherLocked()
 	}
 	n.mu.Unlock()
 }
@@ -117,14 +112,23 @@ func (n *nbConn) Write(p []byte) (int, error) {
 		}
 		return len(p), nil
 	}
+	if !n.startFlusherLocked() {
+		return 0, n.err
+	}
+	return len(p), nil
+}
+
+// startFlusherLocked starts the flusher for what is pending (n.mu held);
+// if the context is tearing down it fails the connection instead.
+func (n *nbConn) startFlusherLocked() bool {
 	n.alive, n.more = true, make(chan struct{}, 1)
 	if !n.spawn(n.flush) {
 		n.alive = false
 		n.flushing.Store(false)
 		n.err = net.ErrClosed
-		return 0, n.err
+		return false
 	}
-	return len(p), nil
+	return true
 }
 
 // flush runs on its own goroutine while bytes are queued; it blocks in the

@@ -15,18 +15,18 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// wsConn is the network side of a ws connection. A plain server
-// connection belongs to the loop entirely (fc: see ws_fast.go). A TLS
-// server connection is written by the loop (through gorilla, onto a
+// wsConn is the network side of a ws connection. A plain connection,
+// server or client, belongs to the loop entirely (fc: see ws_fast.go). A
+// TLS server connection is written by the loop (through gorilla, onto a
 // non-blocking nbConn) and read in short "read cycles" on a core goroutine
-// started only when the socket has data; a client connection reads on its
-// own goroutine. Either way an idle server connection parks no goroutine
-// and holds no read buffer.
+// started only when the socket has data; a TLS client connection reads on
+// its own goroutine. Either way an idle server connection parks no
+// goroutine and holds no read buffer.
 type wsConn struct {
 	c      *Conn
 	ws     *websocket.Conn
-	fc     *fdConn       // the loop owns the socket (plain ws server)
-	nb     *nbConn       // or: writes go through a flusher (TLS, clients)
+	fc     *fdConn       // the loop owns the socket (plain ws)
+	nb     *nbConn       // or: writes go through a flusher (TLS, or no epoll)
 	nc     net.Conn      // what gorilla reads: nb, or a tls.Conn over nb
 	br     *bufio.Reader // gorilla's reader; holds a lent buffer only while reading
 	mu     sync.Mutex
@@ -57,7 +57,7 @@ type wsConn struct {
 	paused        bool // lws_rx_flow_control(wsi, 0)
 	parked        bool // the cycle stopped because of paused
 	closing       bool
-	client        bool // a client connection: reads on its own goroutine
+	client        bool // a client connection
 	clientReading bool // the client's reader goroutine runs (w.mu)
 	finSent       bool // our close frame left and we half-closed (w.mu)
 	rxBin         bool // the message being received is binary (loop)
@@ -100,7 +100,8 @@ func (w *wsConn) giveBack() {
 }
 
 // hijacker hands gorilla our own buffered reader, so the core can lend and
-// reclaim its buffer, and puts a non-blocking nbConn under the connection.
+// reclaim its buffer, and puts the socket under the loop (fdConn) or, for
+// TLS, a non-blocking nbConn under the connection.
 type hijacker struct {
 	http.ResponseWriter
 	a *wsServerConn
@@ -155,7 +156,6 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		}
 		nb.hold()
 		w.nb, w.nc = nb, nb
-		w.fd = int32(nb.fd())
 	case *tls.Conn:
 		nb, ok := conn.NetConn().(*nbConn)
 		if !ok {
@@ -164,10 +164,12 @@ func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		}
 		nb.hold()
 		w.nb, w.nc, w.tls = nb, conn, true
-		w.fd = int32(nb.fd())
 	default:
 		nc.Close()
 		return nil, nil, fmt.Errorf("unexpected connection type %T", nc)
+	}
+	if w.nb != nil {
+		w.fd = int32(w.nb.fd())
 	}
 	w.br = &h.a.br
 	w.mu.Lock()
@@ -285,15 +287,31 @@ func (w *wsConn) establish() {
 	if c.closed {
 		return
 	}
-	if err := ctx.poll.add(w); err != nil {
-		ctx.log.Error("ws connection not watched", "err", err)
+	w.watch()
+}
+
+// watch puts an established connection on the poller and starts its
+// validity checks. A loop-owned socket then sends what waited for
+// ESTABLISHED (a server's 101) and hands on what was read before it was
+// watched (frames a server sent with its 101 to a client), since no
+// readiness event will announce either.
+func (w *wsConn) watch() {
+	c := w.c
+	if err := c.ctx.poll.add(w); err != nil {
+		c.ctx.log.Error("ws connection not watched", "peer", c.peer, "err", err)
 		c.closeNow(closeReasonPeer)
 		return
 	}
 	if w.fc != nil && w.fc.busy() {
-		w.flushOut() // the 101, held until ESTABLISHED has run
+		w.flushOut()
+	}
+	if c.closed {
+		return // the flush failed: validity must not take the close's timer
 	}
 	w.scheduleValidity()
+	if w.fc != nil {
+		w.rxPending()
+	}
 }
 
 // readable is called by the poller when the socket has data.
