@@ -45,6 +45,22 @@ func (l *loop) kick() {
 	}
 }
 
+// beginSleep announces that the loop is about to sleep. The poke claim is
+// cleared here, before the announcement, and never after waking: a kick
+// that saw the previous sleep may claim a poke at any moment up to now,
+// and its poke (still to come, or already waiting in the eventfd) only
+// makes this sleep end early. Cleared after waking instead, such a late
+// claim would outlive its poke (drained with the wake-up that was already
+// under way) and every later kick would skip poking a loop that sleeps
+// with work queued.
+func (l *loop) beginSleep() {
+	l.poked.Store(false)
+	l.sleeping.Store(true)
+}
+
+// endSleep tells kicks that the loop is awake and will look at the queue.
+func (l *loop) endSleep() { l.sleeping.Store(false) }
+
 // takeQueue swaps out the queued events so they run without the lock held.
 func (l *loop) takeQueue() []func() {
 	l.mu.Lock()

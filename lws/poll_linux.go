@@ -87,7 +87,7 @@ func (p *poller) poke() {
 func (p *poller) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool, work func() bool) {
 	timeout := 0
 	if !busy {
-		l.sleeping.Store(true)
+		l.beginSleep()
 		// Checked after announcing the sleep: a goroutine that posted
 		// before it is seen here, one that posts after it pokes.
 		if !work() {
@@ -101,8 +101,7 @@ func (p *poller) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool, wo
 		}
 	}
 	n, err := syscall.EpollWait(p.epfd, p.events, timeout)
-	l.sleeping.Store(false)
-	l.poked.Store(false)
+	l.endSleep()
 	if err != nil {
 		return // EINTR: the loop just turns again
 	}

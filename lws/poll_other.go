@@ -33,11 +33,8 @@ func (p *poller) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool, wo
 	if busy {
 		return
 	}
-	l.sleeping.Store(true)
-	defer func() {
-		l.sleeping.Store(false)
-		l.poked.Store(false)
-	}()
+	l.beginSleep()
+	defer l.endSleep()
 	if work() {
 		return
 	}
