@@ -214,6 +214,9 @@ func (conn *Conn) dial(info ClientConnectInfo, hdr http.Header) {
 	}
 	ws.SetCloseHandler(w.onPeerClose)
 	ws.SetReadLimit(conn.vh.maxMessageSize())
+	if w.nb != nil {
+		ws.SetPingHandler(w.pong)
+	}
 	ws.SetPongHandler(func(string) error {
 		c.loop.post(func() { w.gotPong() })
 		return nil
@@ -245,7 +248,7 @@ func (w *wsConn) establishClient() {
 	}
 	ctx.conns.add(c)
 	if w.nb != nil {
-		w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, ctx.goroutine)
+		w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, w.readFailed, ctx.goroutine)
 	}
 	w.lastValid = monoNow()
 	c.deliver(ReasonClientEstablished, nil)

@@ -36,8 +36,11 @@ type nbConn struct {
 	closing  bool          // close once pending is flushed
 	graceful func()        // called instead of Close once the backlog has left
 	err      error         // first write error; later writes fail with it
+	writing  int           // bytes the flusher took and is still writing
+	room     chan struct{} // closed when a reader waiting in waitRoom may go on
 
-	onDrained func() // posts "write has left" to the loop
+	onDrained func()      // posts "write has left" to the loop
+	onFailed  func(error) // posts a write error to the loop, which closes
 	spawn     func(func()) bool
 }
 
@@ -53,10 +56,13 @@ func newNBConn(tc *net.TCPConn) (*nbConn, error) {
 }
 
 // enterLoopMode switches writes to non-blocking; onDrained runs (on some
-// goroutine) whenever a backlog finished draining.
-func (n *nbConn) enterLoopMode(onDrained func(), spawn func(func()) bool) {
+// goroutine) whenever a backlog finished draining, onFailed when a write
+// failed: the loop then closes the connection, stopping watching the
+// socket before it is closed, so its descriptor number can never be
+// reused while the poller still has it.
+func (n *nbConn) enterLoopMode(onDrained func(), onFailed func(error), spawn func(func()) bool) {
 	n.mu.Lock()
-	n.loopMode, n.onDrained, n.spawn = true, onDrained, spawn
+	n.loopMode, n.onDrained, n.onFailed, n.spawn = true, onDrained, onFailed, spawn
 	held := n.held && len(n.pending) > 0
 	n.held = false
 	if held {
@@ -144,7 +150,9 @@ func (n *nbConn) flush() {
 		buf := n.pending
 		n.pending = n.spare[:0]
 		n.spare = nil
+		n.writing = len(buf)
 		if len(buf) == 0 {
+			n.wakeRoomLocked()
 			n.flushing.Store(false)
 			if n.closing {
 				n.alive, n.more = false, nil
@@ -186,6 +194,8 @@ func (n *nbConn) flush() {
 		n.mu.Unlock()
 		_, err := n.tc.Write(buf)
 		n.mu.Lock()
+		n.writing = 0
+		n.wakeRoomLocked()
 		if n.spare == nil && cap(buf) <= maxSpare {
 			n.spare = buf[:0]
 		}
@@ -195,16 +205,49 @@ func (n *nbConn) flush() {
 			n.err = err
 			n.flushing.Store(false)
 			n.alive, n.more = false, nil
+			n.pending = nil
+			n.wakeRoomLocked()
 			closing := n.closing
 			n.mu.Unlock()
-			if closing {
-				// The peer did not take the backlog within the linger
-				// time: reset rather than let the kernel keep trying.
-				_ = n.tc.SetLinger(0)
+			if !closing {
+				// The loop still watches the socket: it closes it,
+				// after taking it off the poller.
+				n.onFailed(err)
+				return
 			}
+			// Closing: off the poller already. The peer did not take
+			// the backlog within the linger time: reset rather than let
+			// the kernel keep trying.
+			_ = n.tc.SetLinger(0)
 			_ = n.tc.Close()
 			return
 		}
+	}
+}
+
+// waitRoom blocks a reader goroutine (never the loop) while more than
+// maxPendingOut bytes wait to leave: a peer that sends pings and never
+// reads the pongs is not read either, and TCP pushes back on it, as lws
+// stops servicing rx while output is stuck.
+func (n *nbConn) waitRoom() {
+	n.mu.Lock()
+	for n.loopMode && n.err == nil && !n.closing && len(n.pending)+n.writing > maxPendingOut {
+		if n.room == nil {
+			n.room = make(chan struct{})
+		}
+		room := n.room
+		n.mu.Unlock()
+		<-room
+		n.mu.Lock()
+	}
+	n.mu.Unlock()
+}
+
+// wakeRoomLocked releases readers waiting in waitRoom (n.mu held).
+func (n *nbConn) wakeRoomLocked() {
+	if n.room != nil {
+		close(n.room)
+		n.room = nil
 	}
 }
 
@@ -213,6 +256,7 @@ func (n *nbConn) flush() {
 // function runs instead of the close (on the flusher, or at once).
 func (n *nbConn) closeAfterFlush(linger time.Duration, graceful func()) {
 	n.mu.Lock()
+	n.wakeRoomLocked()
 	if n.alive {
 		n.closing = true
 		n.graceful = graceful

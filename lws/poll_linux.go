@@ -168,12 +168,17 @@ func (p *poller) modify(w *wsConn, events uint32) error {
 }
 
 // remove forgets w; call it before closing the socket so the descriptor is
-// never watched after the kernel reuses it.
+// never watched after the kernel reuses it. If the number already belongs
+// to another connection (this one's socket was closed behind the loop's
+// back), that one's watch is left alone.
 func (p *poller) remove(w *wsConn) {
 	if !w.watched {
 		return
 	}
 	w.watched = false
+	if int(w.fd) >= len(p.byFD) || p.byFD[w.fd] != w {
+		return
+	}
 	p.byFD[w.fd] = nil
 	ev := syscall.EpollEvent{}
 	_ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, int(w.fd), &ev)

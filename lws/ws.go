@@ -41,14 +41,17 @@ type wsConn struct {
 	readerWait chan struct{} // made when the reader waits for the loop to catch up
 	peerClose  *[]byte       // the peer's close frame payload, once received (w.mu)
 	resumed    chan struct{} // closed when a paused client reader may go on (w.mu)
+	heldRx     *[]func()     // pieces that reached the loop while rx was paused (loop)
 
 	// A loop connection's read state (loop-owned, ws_fast.go).
 	payloadLeft int64     // payload bytes of the current frame still to come
 	msgR        io.Reader // gorilla's reader for the message being streamed
+	whole       *wholeMsg // a compressed message being gathered or inflated
 	stall       *Sul      // a frame stopped arriving part way
 	check       utf8Check // UTF-8 state of a streamed text message
 	evMask      uint32    // what epoll watches for
 	fd          int32     // the socket, for the poller
+	hdrLeft     uint8     // header bytes of the current frame gorilla has yet to read
 
 	// Flags, together so they pack.
 	tls           bool
@@ -62,9 +65,16 @@ type wsConn struct {
 	finSent       bool // our close frame left and we half-closed (w.mu)
 	rxBin         bool // the message being received is binary (loop)
 	rxStart       bool // its next piece is the first (loop)
+	frameFin      bool // the frame being streamed ends its message (loop)
+	txHeld        bool // reading stopped until the output drains (loop)
 	fdClosed      bool // the socket is closed (loop)
 	finWanted     bool // closing: our close frame, then FIN and wait (loop)
 }
+
+// maxPendingOut is how much unsent output a connection may have before
+// it is not read any more until the peer takes some (lws stops servicing
+// rx while a connection's output is stuck).
+const maxPendingOut = 64 << 10
 
 // readAhead is how many received pieces may wait for the loop per
 // connection before the reader stops taking more from the socket.
@@ -237,6 +247,9 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 	w.ws = ws
 	ws.SetCloseHandler(w.onPeerClose)
 	ws.SetReadLimit(v.maxMessageSize())
+	if w.nb != nil {
+		ws.SetPingHandler(w.pong)
+	}
 	ws.SetPongHandler(func(string) error {
 		ctx.loop.post(func() { w.gotPong() })
 		return nil
@@ -279,7 +292,7 @@ func (w *wsConn) establish() {
 	ctx.conns.add(c)
 	ctx.noteNewConn()
 	if w.nb != nil {
-		w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, ctx.goroutine)
+		w.nb.enterLoopMode(func() { ctx.loop.post(c.writeDone) }, w.readFailed, ctx.goroutine)
 	}
 	w.lastValid = monoNow()
 	c.deliver(ReasonEstablished, nil)
@@ -416,12 +429,40 @@ func (w *wsConn) readFrame() error {
 	if err != nil {
 		return err
 	}
+	if err := w.checkHeader(hdr); err != nil {
+		return err
+	}
 	if op := hdr[0] & 0x0f; op == websocket.PingMessage || op == websocket.PongMessage {
 		if handled, err := w.readControl(hdr); handled || err != nil {
 			return err
 		}
 	}
 	return w.readMessage()
+}
+
+// checkHeader refuses, with close 1002, a frame header gorilla would take
+// or drop without a close frame (frameHdr.violation).
+func (w *wsConn) checkHeader(two []byte) error {
+	size := 2
+	switch two[1] & 0x7f {
+	case 126:
+		size = 4
+	case 127:
+		size = 10
+	}
+	b, err := w.br.Peek(size)
+	if err != nil {
+		return err
+	}
+	h := frameHdr{b0: b[0], b1: b[1], hlen: size, plen: int64(b[1] & 0x7f)}
+	why := h.violation(b)
+	if why == "" {
+		return nil
+	}
+	_ = w.ws.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseProtocolError, why),
+		time.Now().Add(time.Second))
+	return fmt.Errorf("ws protocol error: %s", why)
 }
 
 // readControl consumes a well-formed masked ping or pong (at most 125
@@ -441,7 +482,7 @@ func (w *wsConn) readControl(hdr []byte) (bool, error) {
 		return true, err
 	}
 	if hdr[0]&0x0f == websocket.PingMessage {
-		return true, w.ws.WriteControl(websocket.PongMessage, payload, time.Now().Add(time.Second))
+		return true, w.pong(string(payload))
 	}
 	w.c.ctx.loop.post(func() { w.gotPong() })
 	return true, nil
@@ -472,11 +513,21 @@ func (w *wsConn) readMessage() error {
 // returns false to stop reading.
 func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused func([]byte), emit func(p []byte, first, final bool) bool) error {
 	var check utf8Check
+	var total int64
+	limit := w.c.vh.maxMessageSize()
 	cur := next()
 	n, rerr := io.ReadFull(r, cur)
 	for first := true; ; first = false {
 		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
 			return rerr
+		}
+		// gorilla's read limit counts wire bytes; a compressed message
+		// is held to it once inflated too (close 1009).
+		if total += int64(n); total > limit {
+			_ = w.ws.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.CloseMessageTooBig, "message too big"),
+				time.Now().Add(time.Second))
+			return websocket.ErrReadLimit
 		}
 		final := rerr != nil
 		var ahead []byte
@@ -497,6 +548,19 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 		}
 		cur, n = ahead, m
 	}
+}
+
+// pong answers a ping from a reader goroutine, then waits while too much
+// output is pending (nbConn.waitRoom): a ping flood is not read faster
+// than its pongs leave. It is also gorilla's ping handler on these
+// connections, for pings between the fragments of a message.
+func (w *wsConn) pong(data string) error {
+	err := w.ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
+	if err != nil && !errors.Is(err, websocket.ErrCloseSent) {
+		return err
+	}
+	w.nb.waitRoom()
+	return nil
 }
 
 var errInvalidUTF8 = errors.New("text message is not valid UTF-8 (closed with 1007)")
@@ -523,7 +587,7 @@ func (w *wsConn) deliver(data []byte, first, final, binary bool) {
 	w.inflight++
 	w.mu.Unlock()
 	c := w.c
-	c.ctx.loop.post(func() {
+	piece := func() {
 		w.pieceDone()
 		if c.closed {
 			return
@@ -536,7 +600,34 @@ func (w *wsConn) deliver(data []byte, first, final, binary bool) {
 			c.deliver(ReasonReceive, data)
 		}
 		putPiece(data)
+	}
+	c.ctx.loop.post(func() {
+		if (w.paused || w.heldRx != nil) && !c.closed {
+			// lws_rx_flow_control(wsi, 0) holds what was read already
+			// (and what follows keeps its place behind it); the reader
+			// stops once readAhead pieces wait.
+			if w.heldRx == nil {
+				w.heldRx = new([]func())
+			}
+			*w.heldRx = append(*w.heldRx, piece)
+			return
+		}
+		piece()
 	})
+}
+
+// deliverHeld hands on, in order, the pieces held while rx was paused,
+// until rx is paused again.
+func (w *wsConn) deliverHeld() {
+	for w.heldRx != nil && !w.paused {
+		q := *w.heldRx
+		if len(q) == 0 {
+			w.heldRx = nil
+			return
+		}
+		*w.heldRx = q[1:]
+		q[0]()
+	}
 }
 
 // piecePool recycles received pieces: as in lws, the data a ReasonReceive
@@ -633,6 +724,10 @@ func (w *wsConn) setRxPaused(paused bool) {
 		w.resumed = nil
 	}
 	w.mu.Unlock()
+	if !paused && w.heldRx != nil {
+		// Not now: this may be a callback of a piece being delivered.
+		w.c.ctx.loop.post(w.deliverHeld)
+	}
 	if resume && !w.client {
 		w.readable()
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"syscall"
 	"time"
@@ -35,12 +36,12 @@ import (
 // once the connection is established.
 type fdConn struct {
 	w     *wsConn
-	buf   []byte        // storage for in when it outlives one read
-	in    []byte        // received bytes not consumed yet
-	allow int           // how many bytes of in gorilla may take now
-	out   []byte        // bytes the kernel has not taken yet
-	errno syscall.Errno // first write error; later writes fail with it
-	inRx  bool          // in points into the loop's shared read buffer
+	buf   []byte // storage for in when it outlives one read
+	in    []byte // received bytes not consumed yet
+	out   []byte // bytes the kernel has not taken yet
+	allow int32  // how many bytes of in gorilla may take now
+	errno uint16 // first write error (an errno); later writes fail with it
+	inRx  bool   // in points into the loop's shared read buffer
 }
 
 // errPastStep is what gorilla would get if it read beyond what the loop
@@ -76,13 +77,13 @@ func takeFD(tc *net.TCPConn) (int, error) {
 
 // Read gives gorilla bytes of the current step only.
 func (f *fdConn) Read(p []byte) (int, error) {
-	k := min(f.allow, len(f.in))
+	k := min(int(f.allow), len(f.in))
 	if k == 0 {
 		return 0, errPastStep
 	}
 	n := copy(p, f.in[:k])
 	f.in = f.in[n:]
-	f.allow -= n
+	f.allow -= int32(n)
 	return n, nil
 }
 
@@ -126,9 +127,11 @@ func (f *fdConn) fail(err error) {
 	if f.errno != 0 {
 		return
 	}
-	if !errors.As(err, &f.errno) || f.errno == 0 {
-		f.errno = syscall.EIO
+	var e syscall.Errno
+	if !errors.As(err, &e) || e == 0 || e > 0xffff {
+		e = syscall.EIO
 	}
+	f.errno = uint16(e)
 }
 
 // writeErr is the first write error, if any.
@@ -136,7 +139,7 @@ func (f *fdConn) writeErr() error {
 	if f.errno == 0 {
 		return nil
 	}
-	return fmt.Errorf("ws socket write: %w", f.errno)
+	return fmt.Errorf("ws socket write: %w", syscall.Errno(f.errno))
 }
 
 // flushNow writes what waits (on the loop or the pass helper).
@@ -179,10 +182,17 @@ func (f *fdConn) flushed() {
 		return
 	}
 	f.out = nil
+	held := w.txHeld
+	w.txHeld = false
 	w.updateEvents()
 	if w.closing {
 		w.flushedClosing()
 		return
+	}
+	if held {
+		// Reading stopped while the output waited; what was read and
+		// not handed on yet goes on at the next turn.
+		w.c.ctx.loop.post(w.resumeRx)
 	}
 	w.c.writeDone()
 }
@@ -272,7 +282,7 @@ func (w *wsConn) fastEvents() uint32 {
 		if w.finSent {
 			ev = pollReadable
 		}
-	case !w.paused:
+	case !w.paused && !w.txHeld:
 		ev = pollReadable
 	}
 	if w.fc.busy() {
@@ -364,9 +374,9 @@ func (w *wsConn) keepRest() {
 		f.in, f.buf, f.inRx = nil, nil, false
 		return
 	}
-	partial := len(f.in) > 0 || w.payloadLeft > 0
+	partial := len(f.in) > 0 || w.payloadLeft > 0 || w.msgR != nil || w.whole != nil
 	switch {
-	case partial && !w.paused && !w.c.closed:
+	case partial && !w.paused && !w.txHeld && !w.c.closed:
 		if w.stall == nil {
 			w.stall = &Sul{}
 		}
@@ -394,11 +404,14 @@ func (w *wsConn) stalled() {
 	c.closeNow(closeReasonTimeout)
 }
 
-// rxFast hands on every complete frame in f.in. A message in one
-// uncompressed frame, the common case, is delivered as its payload
-// arrives, in pieces of the protocol's rx buffer size; fragmented and
-// compressed messages are handed to gorilla once all their frames are here
-// (at most the read limit), so it never waits mid-message.
+// rxFast hands on what f.in holds, frame by frame. Data frames that are
+// not compressed, alone or fragments of a message, are delivered as their
+// payload arrives, in pieces of the protocol's rx buffer size, as lws's
+// lws_ws_frame_rest_is_payload does: nothing of them is held beyond what
+// the last read brought. A compressed message is handed to gorilla once
+// all its frames are here (at most the read limit) and inflated a slice
+// per loop turn (pumpWhole). Reading stops while the protocol has paused
+// rx or too much output waits for a peer that does not read (rxHeld).
 func (w *wsConn) rxFast() {
 	f, c := w.fc, w.c
 	w.mu.Lock()
@@ -410,16 +423,25 @@ func (w *wsConn) rxFast() {
 		w.giveBack()
 		w.mu.Unlock()
 	}()
-	for !c.closed && !w.paused {
-		if w.payloadLeft > 0 {
-			if len(f.in) == 0 {
+	for !c.closed && !w.rxHeld() {
+		if w.whole != nil && w.whole.r != nil {
+			if !w.pumpWhole() {
 				return
 			}
-			k := min(w.payloadLeft, int64(len(f.in)))
-			last := k == w.payloadLeft
-			w.payloadLeft -= k
-			if err := w.streamPayload(int(k), last); err != nil {
+			continue
+		}
+		if w.payloadLeft > 0 {
+			if len(f.in) <= int(w.hdrLeft) {
+				return // the rest of the frame has not arrived
+			}
+			if err := w.streamPayload(); err != nil {
 				w.fastFail(err)
+				return
+			}
+			continue
+		}
+		if w.whole != nil {
+			if !w.scanWhole() {
 				return
 			}
 			continue
@@ -428,64 +450,99 @@ func (w *wsConn) rxFast() {
 		if !ok {
 			return
 		}
+		if why := h.violation(f.in); why != "" {
+			w.protocolError(why)
+			return
+		}
+		op, fin := h.opcode(), h.fin()
+		plain := h.masked() != w.client && h.b0&0x70 == 0 // right mask, no RSV bit
 		switch {
-		case (h.b0 == 0x89 || h.b0 == 0x8a) && h.masked() != w.client && h.plen <= 125:
-			// A ping or pong between messages: answered here, as lws does.
+		case plain && (op == websocket.PingMessage || op == websocket.PongMessage) && fin && h.plen <= 125:
+			// A ping or pong, between messages or between the fragments
+			// of one: answered here, as lws does.
 			size := h.hlen + int(h.plen)
 			if len(f.in) < size {
 				return
 			}
 			w.controlFast(h, f.in[:size])
 			f.in = f.in[size:]
-		case (h.b0 == 0x81 || h.b0 == 0x82) && h.masked() != w.client:
-			// A whole message in one frame: gorilla reads the header
-			// (and checks it and the read limit), the payload streams.
-			f.allow = h.hlen
+		case plain && w.msgR == nil && (op == websocket.TextMessage || op == websocket.BinaryMessage):
+			// A new message: gorilla reads the header (and checks it and
+			// the read limit), the payload streams.
+			f.allow = int32(h.hlen)
 			mt, r, err := w.ws.NextReader()
 			if err != nil {
 				w.fastFail(err)
 				return
 			}
-			w.msgR, w.payloadLeft = r, h.plen
+			w.msgR, w.payloadLeft, w.frameFin = r, h.plen, fin
 			w.rxBin, w.rxStart, w.check = mt == websocket.BinaryMessage, true, utf8Check{}
-			if h.plen == 0 {
+			if h.plen == 0 && fin {
 				w.msgR = nil
 				w.deliverNow(nil, true, true)
 			}
-		default:
-			end, state := scanMessage(f.in, c.vh.maxMessageSize(), !w.client)
-			switch state {
-			case scanMore:
-				if int64(len(f.in)) > c.vh.maxMessageSize()+64<<10 {
-					w.tooBig()
+		case plain && w.msgR != nil && op == 0:
+			// The next fragment of the open message. gorilla reads its
+			// header together with the first payload bytes.
+			switch {
+			case h.plen > 0:
+				if len(f.in) <= h.hlen {
+					return
 				}
-				return
-			case scanTooBig:
-				w.tooBig()
-				return
+				w.hdrLeft, w.payloadLeft, w.frameFin = uint8(h.hlen), h.plen, fin
+			case !fin:
+				f.in = f.in[h.hlen:] // empty and not the last: nothing to hand on
+			default:
+				if err := w.endFragments(h); err != nil {
+					w.fastFail(err)
+					return
+				}
 			}
-			f.allow = end
-			if err := w.readWhole(); err != nil {
-				w.fastFail(err)
-				return
-			}
+		case w.msgR == nil && h.masked() != w.client && h.b0&0x70 == 0x40 && (op == websocket.TextMessage || op == websocket.BinaryMessage):
+			w.whole = &wholeMsg{} // compressed: gathered, then inflated
+		default:
+			// A close frame, or a frame gorilla refuses: it sees exactly
+			// that frame and answers it.
+			w.handOver(h)
+			return
 		}
 	}
 }
 
-// streamPayload reads the next k payload bytes of the current frame and
-// delivers them; last says they end the message.
-func (w *wsConn) streamPayload(k int, last bool) error {
+// rxHeld reports whether the loop must not take more from the peer now:
+// the protocol paused rx (lws_rx_flow_control), or more output waits for
+// the peer than maxPendingOut (a peer that sends pings and never reads
+// the pongs is not read either, as lws stops servicing rx while its
+// output is stuck); TCP then pushes back on the peer.
+func (w *wsConn) rxHeld() bool {
+	if w.paused {
+		return true
+	}
+	if len(w.fc.out) >= maxPendingOut {
+		w.txHeld = true
+		return true
+	}
+	return false
+}
+
+// streamPayload hands on the payload bytes of the current frame that have
+// arrived, in pieces of the protocol's rx buffer size. gorilla is allowed
+// exactly the bytes of each piece (plus the frame header before the first),
+// so it never buffers anything the loop does not know about, and a pause
+// between two pieces leaves the rest in f.in.
+func (w *wsConn) streamPayload() error {
+	f := w.fc
 	size := w.c.proto.rxBufferSize()
 	piece, _ := w.c.ctx.poll.pieces(size)
-	w.fc.allow = k
-	for k > 0 && !w.c.closed {
-		n := min(k, size)
+	for !w.c.closed && w.payloadLeft > 0 && len(f.in) > int(w.hdrLeft) {
+		n := int(min(w.payloadLeft, int64(size), int64(len(f.in)-int(w.hdrLeft))))
+		f.allow = int32(n) + int32(w.hdrLeft)
+		w.hdrLeft = 0
 		if _, err := io.ReadFull(w.msgR, piece[:n]); err != nil {
 			return err
 		}
-		k -= n
-		final := last && k == 0
+		w.payloadLeft -= int64(n)
+		final := w.frameFin && w.payloadLeft == 0
 		if !w.rxBin && !w.check.feed(piece[:n], final) {
 			return w.badUTF8()
 		}
@@ -495,29 +552,179 @@ func (w *wsConn) streamPayload(k int, last bool) error {
 			w.msgR = nil
 		}
 		w.deliverNow(piece[:n], first, final)
+		if w.rxHeld() {
+			break
+		}
 	}
 	return nil
 }
 
-// readWhole reads one complete message (all its bytes are allowed) through
-// gorilla and delivers it in pieces, the last one marked final.
-func (w *wsConn) readWhole() error {
-	mt, r, err := w.ws.NextReader()
-	if err != nil {
+// endFragments takes an empty final fragment: the message ends with an
+// empty final piece.
+func (w *wsConn) endFragments(h frameHdr) error {
+	f := w.fc
+	f.allow = int32(h.hlen)
+	var one [1]byte
+	if n, err := w.msgR.Read(one[:]); n != 0 || err != io.EOF {
+		if err == nil {
+			err = errPastStep
+		}
 		return err
 	}
-	binary := mt == websocket.BinaryMessage
-	// The loop's two pieces take turns: the one read ahead is never the
-	// one being delivered.
-	bufs := [2][]byte{}
-	bufs[0], bufs[1] = w.c.ctx.poll.pieces(w.c.proto.rxBufferSize())
-	turn := 0
-	next := func() []byte { turn ^= 1; return bufs[turn] }
-	return w.readPieces(r, binary, next, func([]byte) {}, func(p []byte, first, final bool) bool {
-		w.rxBin = binary
-		w.deliverNow(p, first, final)
-		return !w.c.closed
-	})
+	if !w.rxBin && !w.check.feed(nil, true) {
+		return w.badUTF8()
+	}
+	w.msgR = nil
+	w.deliverNow(nil, w.rxStart, true)
+	return nil
+}
+
+// handOver lets gorilla read the frame at the front of f.in, one it
+// refuses or a close frame: it answers (close 1002, or the close reply)
+// and reports an error, which ends the connection.
+func (w *wsConn) handOver(h frameHdr) {
+	f := w.fc
+	size := h.hlen
+	if h.opcode() == websocket.CloseMessage && h.plen <= 125 {
+		size += int(h.plen)
+		if len(f.in) < size {
+			return
+		}
+	}
+	f.allow = int32(size)
+	var err error
+	if w.msgR != nil {
+		var one [1]byte
+		_, err = w.msgR.Read(one[:])
+	} else {
+		_, _, err = w.ws.NextReader()
+	}
+	if err == nil {
+		err = errPastStep
+	}
+	w.fastFail(err)
+}
+
+// protocolError fails the connection with close 1002, for frames gorilla
+// would take or drop silently (RFC 6455 5.2 and 7.4.1).
+func (w *wsConn) protocolError(why string) {
+	_ = w.ws.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocket.CloseProtocolError, why),
+		time.Now().Add(time.Second))
+	w.fastFail(fmt.Errorf("ws protocol error: %s", why))
+}
+
+// wholeTurn bounds how much of a compressed message is inflated per loop
+// turn: a small message bomb cannot keep the loop from everyone else.
+const wholeTurn = 256 << 10
+
+// scanWhole scans the compressed message's frames that arrived; once all
+// are here gorilla starts reading it. It reports false to wait for more.
+func (w *wsConn) scanWhole() bool {
+	f, m, limit := w.fc, w.whole, w.c.vh.maxMessageSize()
+	end, wire, state := scanMessage(f.in, m.scanned, m.wire, limit, !w.client)
+	m.scanned, m.wire = end, wire
+	switch state {
+	case scanMore:
+		if int64(len(f.in)) > limit+64<<10 {
+			w.tooBig() // control frames without end between the fragments
+		}
+		return false
+	case scanTooBig:
+		w.tooBig()
+		return false
+	case scanBad:
+		h, _ := parseFrameHeader(f.in[end:])
+		w.protocolError(h.violation(f.in[end:]))
+		return false
+	}
+	f.allow = int32(min(end, math.MaxInt32))
+	mt, r, err := w.ws.NextReader()
+	if err != nil {
+		w.fastFail(err)
+		return false
+	}
+	m.r, m.allow = r, int(f.allow)
+	w.rxBin, w.rxStart, w.check = mt == websocket.BinaryMessage, true, utf8Check{}
+	return true
+}
+
+// pumpWhole inflates and delivers up to wholeTurn bytes of the compressed
+// message. It reports true once the message is done; otherwise it stops
+// because rx is held (resumed later) or the turn's share is used, and the
+// rest is left for the next turn.
+func (w *wsConn) pumpWhole() bool {
+	f, m, c := w.fc, w.whole, w.c
+	size := c.proto.rxBufferSize()
+	limit := c.vh.maxMessageSize()
+	f.allow = int32(m.allow)
+	defer func() { m.allow = int(f.allow) }()
+	read := func(p []byte) ([]byte, bool, error) {
+		n, err := io.ReadFull(m.r, p)
+		switch err {
+		case nil:
+			return p[:n], false, nil
+		case io.EOF, io.ErrUnexpectedEOF:
+			return p[:n], true, nil
+		}
+		return nil, false, err
+	}
+	if m.ahead == nil {
+		p, last, err := read(make([]byte, size))
+		if err != nil {
+			w.fastFail(err)
+			return false
+		}
+		m.ahead, m.last = p, last
+	}
+	piece, _ := c.ctx.poll.pieces(size)
+	for done := 0; ; {
+		cur := piece[:copy(piece, m.ahead)]
+		final := m.last
+		if !final {
+			p, last, err := read(m.ahead[:cap(m.ahead)])
+			if err != nil {
+				w.fastFail(err)
+				return false
+			}
+			m.ahead, m.last = p, last
+			final = last && len(p) == 0
+		}
+		if m.out += int64(len(cur)); m.out > limit {
+			w.tooBig()
+			return false
+		}
+		if !w.rxBin && !w.check.feed(cur, final) {
+			w.fastFail(w.badUTF8())
+			return false
+		}
+		first := w.rxStart
+		w.rxStart = false
+		if final {
+			w.whole = nil
+		}
+		w.deliverNow(cur, first, final)
+		if final {
+			return true
+		}
+		if c.closed || w.rxHeld() {
+			return false
+		}
+		if done += len(cur); done >= wholeTurn {
+			// Let the loop serve the others, then go on.
+			c.ctx.loop.post(w.resumeRx)
+			return false
+		}
+	}
+}
+
+// resumeRx hands on, at a later loop turn, what the connection has read
+// but not delivered yet.
+func (w *wsConn) resumeRx() {
+	if !w.c.closed && !w.fdClosed && !w.rxHeld() {
+		w.rxFast()
+		w.keepRest()
+	}
 }
 
 // deliverNow is ReasonReceive, called on the loop while reading.
@@ -568,15 +775,10 @@ func (w *wsConn) setRxPausedFast(paused bool) {
 	w.paused = paused
 	w.mu.Unlock()
 	w.updateEvents()
-	if !paused && len(w.fc.in) > 0 {
+	if !paused && (len(w.fc.in) > 0 || w.whole != nil) {
 		// Not now: this may be a callback of a read in progress, which
 		// is using the loop's shared buffers.
-		w.c.ctx.loop.post(func() {
-			if !w.c.closed && !w.paused {
-				w.rxFast()
-				w.keepRest()
-			}
-		})
+		w.c.ctx.loop.post(w.resumeRx)
 	}
 }
 

@@ -2,6 +2,7 @@ package lws
 
 import (
 	"encoding/binary"
+	"io"
 	"math"
 
 	"github.com/gorilla/websocket"
@@ -48,42 +49,62 @@ func parseFrameHeader(b []byte) (h frameHdr, ok bool) {
 	return h, len(b) >= h.hlen
 }
 
+func (h frameHdr) fin() bool { return h.b0&0x80 != 0 }
+
+// violation names what is wrong with a header that gorilla would take
+// (or drop without a close frame) though RFC 6455 forbids it; "" if
+// nothing. b holds the whole header.
+func (h frameHdr) violation(b []byte) string {
+	switch {
+	case h.b1&0x7f == 127 && b[2]&0x80 != 0:
+		return "frame length with the most significant bit set" // RFC 6455 5.2
+	case h.opcode() == websocket.CloseMessage && h.plen == 1:
+		return "close frame with a 1-byte payload" // RFC 6455 5.5.1
+	}
+	return ""
+}
+
 // scan results for a message that is handed to gorilla whole.
 const (
 	scanMore   = iota // the message has not all arrived
 	scanReady         // end is where it (or a malformed header) ends
 	scanTooBig        // longer than the read limit
+	scanBad           // a frame header that violates RFC 6455 (frameHdr.violation)
 )
 
 // scanMessage finds the end of the message at the front of b: its frames
 // up to the final one, control frames between them included; a close
 // frame ends it, and a malformed header ends it there for gorilla to
 // reject. Frames from a client are masked, frames from a server not.
-func scanMessage(b []byte, limit int64, masked bool) (end int, state int) {
-	pos := 0
-	var total int64
+// The scan resumes at pos, the end of the frames already scanned, whose
+// data payload adds up to total; while the message is incomplete it
+// returns how far it got, so bytes that trickle in are scanned once.
+func scanMessage(b []byte, pos int, total, limit int64, masked bool) (end int, sum int64, state int) {
 	for {
 		h, ok := parseFrameHeader(b[pos:])
 		if !ok {
-			return 0, scanMore
+			return pos, total, scanMore
 		}
 		op := h.opcode()
 		control := op >= 8
-		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) {
-			return pos + h.hlen, scanReady
+		if h.violation(b[pos:]) != "" {
+			return pos, total, scanBad
 		}
-		if !control {
-			total += h.plen
-			if total > limit || total < 0 {
-				return 0, scanTooBig
-			}
+		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) {
+			return pos + h.hlen, total, scanReady
+		}
+		if !control && (total+h.plen > limit || total+h.plen < 0) {
+			return pos, total, scanTooBig
 		}
 		if int64(len(b)-pos-h.hlen) < h.plen {
-			return 0, scanMore
+			return pos, total, scanMore
 		}
 		pos += h.hlen + int(h.plen)
+		if !control {
+			total += h.plen
+		}
 		if op == websocket.CloseMessage || (!control && h.b0&0x80 != 0) {
-			return pos, scanReady
+			return pos, total, scanReady
 		}
 	}
 }
@@ -98,4 +119,17 @@ func (h frameHdr) payload(f []byte) []byte {
 		}
 	}
 	return p
+}
+
+// wholeMsg is a compressed message: its frames are gathered in f.in
+// (scanned once each, however they trickle in), then gorilla inflates it
+// while the loop hands the result on in pieces.
+type wholeMsg struct {
+	scanned int   // f.in bytes scanned: whole frames of the message
+	wire    int64 // their payload bytes, against the read limit
+	r       io.Reader
+	allow   int    // bytes of f.in gorilla may still take
+	out     int64  // inflated bytes so far, against the read limit
+	ahead   []byte // the piece read ahead, so the last one is known
+	last    bool   // ahead is the message's last piece
 }
