@@ -178,3 +178,52 @@ func (r *recorder) waitState(t *testing.T, st State) {
 		}
 	}
 }
+
+// retryClock stands in for a Streams' backoff dice and clock (CORE-SPEC
+// §2.4): the jitter's random number is fixed, and every retry the backoff
+// arms is handed to the test with its delay. A real clock arms the timer
+// as asked; a manual one leaves it to the test to fire the retry, so the
+// test decides what the peer does between two attempts.
+type retryClock struct {
+	armed chan armedRetry // every retry the backoff armed, in order
+}
+
+// armedRetry is one retry the backoff armed.
+type armedRetry struct {
+	delay time.Duration
+	fire  func() // manual clock only: run the retry now
+}
+
+func newRetryClock(t *testing.T, c *lws.Context, s *Streams, rnd uint16, manual bool) *retryClock {
+	t.Helper()
+	rc := &retryClock{armed: make(chan armedRetry, 64)}
+	onLoop(t, c, func() {
+		s.retryRand = func() uint16 { return rnd }
+		s.retryTimer = func(sul *lws.Sul, d time.Duration, cb func(*lws.Sul)) {
+			a := armedRetry{delay: d}
+			if manual {
+				a.fire = func() { onLoop(t, c, func() { c.Schedule(sul, 0, cb) }) }
+			} else {
+				c.Schedule(sul, d, cb)
+			}
+			select {
+			case rc.armed <- a:
+			default:
+				t.Error("more retries armed than the test took")
+			}
+		}
+	})
+	return rc
+}
+
+// next waits for the next retry the backoff arms.
+func (rc *retryClock) next(t *testing.T) armedRetry {
+	t.Helper()
+	select {
+	case a := <-rc.armed:
+		return a
+	case <-time.After(15 * time.Second):
+		t.Fatal("no retry was armed")
+		return armedRetry{}
+	}
+}

@@ -81,6 +81,14 @@ type Streams struct {
 	trustStats map[string]*trustStats
 	handles    map[*Handle]struct{}
 
+	// retryRand and retryTimer are the backoff's dice and clock: the
+	// jitter's random source (lws_xos in lws) and what arms a stream's
+	// retry timer (lws_sul_schedule). A test puts its own in to know the
+	// exact delays lws_ss_backoff chose and when they run out, which the
+	// wall clock of a busy machine cannot tell it.
+	retryRand  func() uint16
+	retryTimer func(s *lws.Sul, d time.Duration, cb func(*lws.Sul))
+
 	wg sync.WaitGroup // transport goroutines
 
 	proxyLn []net.Listener // ProxyListen
@@ -97,7 +105,8 @@ func New(c *lws.Context, opts Options) (*Streams, error) {
 	}
 	s := &Streams{ctx: c, log: c.Logger(), opts: opts, policy: opts.Policy,
 		trust: map[string]*trustInstance{}, trustStats: map[string]*trustStats{}, handles: map[*Handle]struct{}{},
-		links: map[*proxyLink]struct{}{}}
+		links: map[*proxyLink]struct{}{}, retryTimer: c.Schedule,
+		retryRand: func() uint16 { return uint16(rand.Uint32()) }}
 	if opts.Proxy == nil && !opts.StaticOnly {
 		if err := s.buildAll(); err != nil {
 			return nil, err
@@ -605,7 +614,7 @@ func (h *Handle) backoff() {
 	if h.policy.Retry != nil {
 		rb = &h.policy.Retry.Backoff
 	}
-	d, conceal := rb.RetryDelay(&h.retry, func() uint16 { return uint16(rand.Uint32()) })
+	d, conceal := rb.RetryDelay(&h.retry, h.s.retryRand)
 	if !conceal {
 		h.seq = seqIdle
 		h.event(StateAllRetriesFailed)
@@ -613,7 +622,7 @@ func (h *Handle) backoff() {
 	}
 	h.seq = seqReconnectWait
 	h.s.log.Debug("ss: retry", "streamtype", h.policy.Name, "in", d, "try", h.retry)
-	h.s.ctx.Schedule(&h.retrySul, d, func(*lws.Sul) {
+	h.s.retryTimer(&h.retrySul, d, func(*lws.Sul) {
 		if h.destroyed || h.seq != seqReconnectWait {
 			return
 		}
