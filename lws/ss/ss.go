@@ -244,10 +244,7 @@ func (s *Streams) Create(info Info) (*Handle, error) {
 		}
 	}
 	if r := h.tell(StateCreating, 0); r != ResultOK {
-		delete(s.handles, h)
-		if s.opts.StaticOnly && st != smdPolicy {
-			s.release(st) // exactly once per acquire, on this path too
-		}
+		h.rejected()
 		return nil, fmt.Errorf("ss: create %q: rejected in CREATING (%d)", st.Name, r)
 	}
 	if st.Flags&FlagNailedUp != 0 {
@@ -257,6 +254,23 @@ func (s *Streams) Create(info Info) (*Handle, error) {
 		return nil, fmt.Errorf("ss: create %q: destroyed while connecting", st.Name)
 	}
 	return h, nil
+}
+
+// rejected undoes a creation that StateCreating refused: the stream leaves
+// the list and gives its trust store reference back, exactly once per
+// acquire (lws_ss_create's failure path, which at CORE-SPEC's revision
+// forgot the release). A callback that called Destroy before refusing has
+// done both already. The handle is marked destroyed either way, so a
+// Destroy on it later (the callback saw it) releases nothing.
+func (h *Handle) rejected() {
+	if h.destroyed {
+		return
+	}
+	h.destroyed = true
+	delete(h.s.handles, h)
+	if h.s.opts.StaticOnly && h.policy != smdPolicy {
+		h.s.release(h.policy)
+	}
 }
 
 // Destroy closes the stream's connection, delivers StateDestroying and

@@ -306,3 +306,41 @@ func TestTrust12DynamicEager(t *testing.T) {
 		t.Fatalf("events %v", f.events)
 	}
 }
+
+// CORE-SPEC §3.6 (the first defect) and §3.9 (8): a creation that CREATING
+// refuses gives its reference back exactly once, whatever the callback
+// did. A callback that destroys the stream itself before refusing has
+// released it already; a handle kept from a refused creation and
+// destroyed later has nothing left to release. Either way the store A2
+// holds stays live with one reference.
+func TestTrustCreatingRejectedReleasesOnce(t *testing.T) {
+	f := newTrustFixture(t, true)
+	f.create(t, "A", newRecorder()) // A2 holds ts_a throughout
+	var kept *Handle
+	for _, tc := range []struct {
+		name   string
+		reject func(h *Handle) Result
+	}{
+		{"destroyed inside CREATING", func(h *Handle) Result { h.Destroy(); return ResultDestroyMe }},
+		{"refused, handle kept", func(h *Handle) Result { kept = h; return ResultDestroyMe }},
+	} {
+		r := newRecorder()
+		r.onState = func(h *Handle, st State) Result {
+			if st == StateCreating {
+				return tc.reject(h)
+			}
+			return ResultOK
+		}
+		var err error
+		onLoop(t, f.c, func() { _, err = f.s.Create(Info{Streamtype: "A", User: r}) })
+		if err == nil {
+			t.Fatalf("%s: create succeeded", tc.name)
+		}
+		want(t, f, "ts_a", probe{1, true, 1})
+	}
+	f.destroy(t, kept)
+	want(t, f, "ts_a", probe{1, true, 1})
+	if n := f.count("destroyed ts_a"); n != 0 {
+		t.Fatalf("ts_a destroyed %d times while A2 holds it", n)
+	}
+}
