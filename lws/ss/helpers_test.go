@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -166,15 +167,22 @@ func (r *recorder) body() []byte {
 // waitState waits for st to be delivered.
 func (r *recorder) waitState(t *testing.T, st State) {
 	t.Helper()
+	r.waitAny(t, st)
+}
+
+// waitAny waits for one of states to be delivered and says which.
+func (r *recorder) waitAny(t *testing.T, states ...State) State {
+	t.Helper()
 	deadline := time.After(15 * time.Second)
 	for {
 		select {
 		case got := <-r.stateCh:
-			if got == st {
-				return
+			if slices.Contains(states, got) {
+				return got
 			}
 		case <-deadline:
-			t.Fatalf("no %s; states so far %v", st, r.seen())
+			t.Fatalf("none of %v; states so far %v", states, r.seen())
+			return 0
 		}
 	}
 }
