@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -166,15 +167,71 @@ func (r *recorder) body() []byte {
 // waitState waits for st to be delivered.
 func (r *recorder) waitState(t *testing.T, st State) {
 	t.Helper()
+	r.waitAny(t, st)
+}
+
+// waitAny waits for one of states to be delivered and says which.
+func (r *recorder) waitAny(t *testing.T, states ...State) State {
+	t.Helper()
 	deadline := time.After(15 * time.Second)
 	for {
 		select {
 		case got := <-r.stateCh:
-			if got == st {
-				return
+			if slices.Contains(states, got) {
+				return got
 			}
 		case <-deadline:
-			t.Fatalf("no %s; states so far %v", st, r.seen())
+			t.Fatalf("none of %v; states so far %v", states, r.seen())
+			return 0
 		}
+	}
+}
+
+// retryClock stands in for a Streams' backoff dice and clock (CORE-SPEC
+// §2.4): the jitter's random number is fixed, and every retry the backoff
+// arms is handed to the test with its delay. A real clock arms the timer
+// as asked; a manual one leaves it to the test to fire the retry, so the
+// test decides what the peer does between two attempts.
+type retryClock struct {
+	armed chan armedRetry // every retry the backoff armed, in order
+}
+
+// armedRetry is one retry the backoff armed.
+type armedRetry struct {
+	delay time.Duration
+	fire  func() // manual clock only: run the retry now
+}
+
+func newRetryClock(t *testing.T, c *lws.Context, s *Streams, rnd uint16, manual bool) *retryClock {
+	t.Helper()
+	rc := &retryClock{armed: make(chan armedRetry, 64)}
+	onLoop(t, c, func() {
+		s.retryRand = func() uint16 { return rnd }
+		s.retryTimer = func(sul *lws.Sul, d time.Duration, cb func(*lws.Sul)) {
+			a := armedRetry{delay: d}
+			if manual {
+				a.fire = func() { onLoop(t, c, func() { c.Schedule(sul, 0, cb) }) }
+			} else {
+				c.Schedule(sul, d, cb)
+			}
+			select {
+			case rc.armed <- a:
+			default:
+				t.Error("more retries armed than the test took")
+			}
+		}
+	})
+	return rc
+}
+
+// next waits for the next retry the backoff arms.
+func (rc *retryClock) next(t *testing.T) armedRetry {
+	t.Helper()
+	select {
+	case a := <-rc.armed:
+		return a
+	case <-time.After(15 * time.Second):
+		t.Fatal("no retry was armed")
+		return armedRetry{}
 	}
 }

@@ -81,6 +81,14 @@ type Streams struct {
 	trustStats map[string]*trustStats
 	handles    map[*Handle]struct{}
 
+	// retryRand and retryTimer are the backoff's dice and clock: the
+	// jitter's random source (lws_xos in lws) and what arms a stream's
+	// retry timer (lws_sul_schedule). A test puts its own in to know the
+	// exact delays lws_ss_backoff chose and when they run out, which the
+	// wall clock of a busy machine cannot tell it.
+	retryRand  func() uint16
+	retryTimer func(s *lws.Sul, d time.Duration, cb func(*lws.Sul))
+
 	wg sync.WaitGroup // transport goroutines
 
 	proxyLn []net.Listener // ProxyListen
@@ -97,7 +105,8 @@ func New(c *lws.Context, opts Options) (*Streams, error) {
 	}
 	s := &Streams{ctx: c, log: c.Logger(), opts: opts, policy: opts.Policy,
 		trust: map[string]*trustInstance{}, trustStats: map[string]*trustStats{}, handles: map[*Handle]struct{}{},
-		links: map[*proxyLink]struct{}{}}
+		links: map[*proxyLink]struct{}{}, retryTimer: c.Schedule,
+		retryRand: func() uint16 { return uint16(rand.Uint32()) }}
 	if opts.Proxy == nil && !opts.StaticOnly {
 		if err := s.buildAll(); err != nil {
 			return nil, err
@@ -235,10 +244,7 @@ func (s *Streams) Create(info Info) (*Handle, error) {
 		}
 	}
 	if r := h.tell(StateCreating, 0); r != ResultOK {
-		delete(s.handles, h)
-		if s.opts.StaticOnly && st != smdPolicy {
-			s.release(st) // exactly once per acquire, on this path too
-		}
+		h.rejected()
 		return nil, fmt.Errorf("ss: create %q: rejected in CREATING (%d)", st.Name, r)
 	}
 	if st.Flags&FlagNailedUp != 0 {
@@ -248,6 +254,23 @@ func (s *Streams) Create(info Info) (*Handle, error) {
 		return nil, fmt.Errorf("ss: create %q: destroyed while connecting", st.Name)
 	}
 	return h, nil
+}
+
+// rejected undoes a creation that StateCreating refused: the stream leaves
+// the list and gives its trust store reference back, exactly once per
+// acquire (lws_ss_create's failure path, which at CORE-SPEC's revision
+// forgot the release). A callback that called Destroy before refusing has
+// done both already. The handle is marked destroyed either way, so a
+// Destroy on it later (the callback saw it) releases nothing.
+func (h *Handle) rejected() {
+	if h.destroyed {
+		return
+	}
+	h.destroyed = true
+	delete(h.s.handles, h)
+	if h.s.opts.StaticOnly && h.policy != smdPolicy {
+		h.s.release(h.policy)
+	}
 }
 
 // Destroy closes the stream's connection, delivers StateDestroying and
@@ -605,7 +628,7 @@ func (h *Handle) backoff() {
 	if h.policy.Retry != nil {
 		rb = &h.policy.Retry.Backoff
 	}
-	d, conceal := rb.RetryDelay(&h.retry, func() uint16 { return uint16(rand.Uint32()) })
+	d, conceal := rb.RetryDelay(&h.retry, h.s.retryRand)
 	if !conceal {
 		h.seq = seqIdle
 		h.event(StateAllRetriesFailed)
@@ -613,7 +636,7 @@ func (h *Handle) backoff() {
 	}
 	h.seq = seqReconnectWait
 	h.s.log.Debug("ss: retry", "streamtype", h.policy.Name, "in", d, "try", h.retry)
-	h.s.ctx.Schedule(&h.retrySul, d, func(*lws.Sul) {
+	h.s.retryTimer(&h.retrySul, d, func(*lws.Sul) {
 		if h.destroyed || h.seq != seqReconnectWait {
 			return
 		}

@@ -3,11 +3,14 @@ package ss
 import (
 	"crypto/tls"
 	"fmt"
-	"net"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"runtime/metrics"
 	"slices"
-	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -241,31 +244,13 @@ func TestTrust9IdleStreamHolds(t *testing.T) {
 // CA fails verification, one chained to ts_a's is accepted.
 func TestTrust10TrustsExactlyItsStore(t *testing.T) {
 	f := newTrustFixture(t, true)
-	for _, tc := range []struct {
-		ca   *testCA
-		good bool
-	}{{f.caB, false}, {f.caA, true}} {
-		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "trusted") }))
-		srv.TLS = &tls.Config{Certificates: []tls.Certificate{tc.ca.serverCert(t)}}
-		srv.StartTLS()
-		_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
-		onLoop(t, f.c, func() { f.policy.Streamtype("A").Port, _ = strconv.Atoi(port) })
-		r := newRecorder()
-		h := f.create(t, "A", r)
-		onLoop(t, f.c, h.RequestTx)
-		if tc.good {
-			r.waitState(t, StateQOSAckRemote)
-			if string(r.body()) != "trusted" {
-				t.Fatalf("body %q", r.body())
-			}
-		} else {
-			r.waitState(t, StateAllRetriesFailed)
-			if slices.Contains(r.seen(), StateConnected) {
-				t.Fatalf("connected to a server outside ts_a: %v", r.seen())
-			}
-		}
-		f.destroy(t, h)
-		srv.Close()
+	r := newRecorder()
+	h := f.create(t, "A", r)
+	if f.trusts(t, h, r, tlsServer(t, f.caB, "signed for ts_b"), "signed for ts_b") {
+		t.Fatal("a stream on ts_a accepted a server outside ts_a")
+	}
+	if !f.trusts(t, h, r, tlsServer(t, f.caA, "trusted"), "trusted") {
+		t.Fatal("a stream on ts_a refused a server signed by ts_a's CA")
 	}
 }
 
@@ -304,5 +289,256 @@ func TestTrust12DynamicEager(t *testing.T) {
 	want(t, f, "ts_b", probe{0, true, 2})
 	if f.count("destroyed ts_a") != 1 {
 		t.Fatalf("events %v", f.events)
+	}
+}
+
+// setStack replaces a store's certs with ders (named "<store>/1",
+// "<store>/2", ...), before any stream has built it.
+func (f *trustFixture) setStack(t *testing.T, store string, ders ...[]byte) {
+	t.Helper()
+	onLoop(t, f.c, func() {
+		ts := f.policy.TrustStore(store)
+		ts.Certs = nil
+		for i, der := range ders {
+			ts.Certs = append(ts.Certs, &Cert{Name: fmt.Sprintf("%s/%d", store, i+1), DER: der})
+		}
+	})
+}
+
+// tlsServer is an https server on 127.0.0.1 whose certificate ca signed,
+// answering every request with body; it returns the port.
+func tlsServer(t *testing.T, ca *testCA, body string) int {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, body) }))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.serverCert(t)}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return portOf(t, srv.Listener.Addr().String())
+}
+
+// trusts points h's streamtype at port, has h make one h1 transaction
+// over TLS and reports whether the server's certificate was trusted: true
+// for QOS_ACK_REMOTE with the server's body, false for a failed attempt
+// that never got to CONNECTED (the fixture's streamtypes do not retry).
+// Anything else fails the test.
+func (f *trustFixture) trusts(t *testing.T, h *Handle, r *recorder, port int, body string) bool {
+	t.Helper()
+	from, rxFrom := len(r.seen()), len(r.body())
+	onLoop(t, f.c, func() {
+		h.Streamtype().Port = port
+		h.RequestTx()
+	})
+	end := r.waitAny(t, StateDisconnected, StateAllRetriesFailed)
+	states, rx := r.seen()[from:], string(r.body()[rxFrom:])
+	switch {
+	case end == StateDisconnected && slices.Contains(states, StateQOSAckRemote) && rx == body:
+		return true
+	case end == StateAllRetriesFailed && slices.Contains(states, StateUnreachable) && !slices.Contains(states, StateConnected):
+		return false
+	}
+	t.Fatalf("transaction with the server on port %d: states %v, body %q", port, states, rx)
+	return false
+}
+
+// CORE-SPEC §3.6, the second defect: lws added certs 2..n to a vhost
+// already registered under the store's name, so a bad extra cert left a
+// registered, unreferenced vhost that later lookups reused. Go publishes
+// only fully built instances. With the SECOND of three certs corrupt,
+// create fails, with no callbacks, and nothing is registered or counted
+// as built; a second create finds no half-built instance to reuse and
+// fails the same way. Once the stack is whole, the first create builds it
+// (one build, every cert trusted), as for a store never seen before.
+func TestTrustCorruptSecondCertPublishesNothing(t *testing.T) {
+	f := newTrustFixture(t, true)
+	ca2, ca3 := newCA(t, "ca-a2"), newCA(t, "ca-a3")
+	f.setStack(t, "ts_a", f.caA.der, []byte{0x30, 0x03, 0x01}, ca3.der)
+	for attempt := 1; attempt <= 2; attempt++ {
+		r := newRecorder()
+		var err error
+		onLoop(t, f.c, func() { _, err = f.s.Create(Info{Streamtype: "A", User: r}) })
+		if err == nil {
+			t.Fatalf("create %d succeeded with cert 2 of ts_a corrupt", attempt)
+		}
+		if !strings.Contains(err.Error(), `"ts_a/2"`) {
+			t.Errorf("create %d: the error does not name the corrupt cert: %v", attempt, err)
+		}
+		if len(r.seen()) != 0 {
+			t.Fatalf("create %d: callbacks after a failed create: %v", attempt, r.seen())
+		}
+		want(t, f, "ts_a", probe{})
+	}
+	if n := f.count("built ts_a"); n != 0 {
+		t.Fatalf("ts_a reported built %d times with a corrupt cert", n)
+	}
+	f.setStack(t, "ts_a", f.caA.der, ca2.der, ca3.der)
+	r := newRecorder()
+	h := f.create(t, "A", r)
+	want(t, f, "ts_a", probe{1, true, 1})
+	if !f.trusts(t, h, r, tlsServer(t, ca2, "cert 2"), "cert 2") {
+		t.Fatal("the store rebuilt whole does not trust its cert 2")
+	}
+}
+
+// CORE-SPEC §2.7 and §3.8: an instance trusts every cert of its stack,
+// not only the one lws's generated static policies loaded. A stream on a
+// three-cert ts_a accepts servers chained to cert 1, 2 and 3 over real TLS
+// connections, and still refuses one chained to ts_b's CA.
+func TestTrustStoreTrustsEveryCert(t *testing.T) {
+	f := newTrustFixture(t, true)
+	cas := []*testCA{f.caA, newCA(t, "ca-a2"), newCA(t, "ca-a3")}
+	f.setStack(t, "ts_a", cas[0].der, cas[1].der, cas[2].der)
+	r := newRecorder()
+	h := f.create(t, "A", r)
+	for i, ca := range cas {
+		body := fmt.Sprintf("chained to cert %d", i+1)
+		if !f.trusts(t, h, r, tlsServer(t, ca, body), body) {
+			t.Errorf("a server chained to cert %d of ts_a was refused", i+1)
+		}
+	}
+	if f.trusts(t, h, r, tlsServer(t, f.caB, "ts_b"), "ts_b") {
+		t.Error("a server chained to ts_b's CA was accepted on ts_a")
+	}
+}
+
+// CORE-SPEC §3.9 (3, 10): two stores live at once never share a pool.
+// The second store's stream is created first, so an instance handed out
+// by creation order, or a pool filled by every store, shows: each stream
+// accepts a server signed for its own store and refuses one signed for
+// the other.
+func TestTrustStoresNeverSharePools(t *testing.T) {
+	f := newTrustFixture(t, true)
+	rb, ra := newRecorder(), newRecorder()
+	b := f.create(t, "B", rb)
+	a := f.create(t, "A", ra)
+	portA, portB := tlsServer(t, f.caA, "signed for ts_a"), tlsServer(t, f.caB, "signed for ts_b")
+	for _, tc := range []struct {
+		stream string
+		h      *Handle
+		r      *recorder
+		port   int
+		body   string
+		want   bool
+	}{
+		{"B (ts_b)", b, rb, portA, "signed for ts_a", false},
+		{"A (ts_a)", a, ra, portB, "signed for ts_b", false},
+		{"B (ts_b)", b, rb, portB, "signed for ts_b", true},
+		{"A (ts_a)", a, ra, portA, "signed for ts_a", true},
+	} {
+		if got := f.trusts(t, tc.h, tc.r, tc.port, tc.body); got != tc.want {
+			t.Errorf("stream %s, server %s: trusted %v, want %v", tc.stream, tc.body, got, tc.want)
+		}
+	}
+	want(t, f, "ts_a", probe{1, true, 1})
+	want(t, f, "ts_b", probe{1, true, 1})
+}
+
+// liveHeap is the heap the last of two forced collections found live.
+func liveHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// CORE-SPEC §3.7, the reason for lazy, refcounted stores: a store no
+// stream uses gives its heap back. With a store of many certs, the live
+// heap grows by the parsed stack while a stream holds the store and comes
+// back to where it was once the last stream is destroyed. Only heap sizes
+// are compared (the DER itself belongs to the policy and stays).
+func TestTrustHeapReturnsAfterLastStream(t *testing.T) {
+	const certs = 1000
+	f := newTrustFixture(t, true)
+	ders := make([][]byte, certs)
+	for i := range ders {
+		ders[i] = newCA(t, fmt.Sprintf("ca-a%d", i+1)).der
+	}
+	f.setStack(t, "ts_a", ders...)
+	before := liveHeap()
+	h := f.create(t, "A", newRecorder())
+	held := liveHeap()
+	f.destroy(t, h)
+	after := liveHeap()
+	t.Logf("live heap: %d B before, %d B while held, %d B after", before, held, after)
+	grew := int64(held) - int64(before)
+	if grew < certs*1024 {
+		t.Fatalf("holding %d certs grew the live heap by %d B only: too little to tell a leak from noise", certs, grew)
+	}
+	if kept := int64(after) - int64(before); kept > grew/10 {
+		t.Fatalf("%d B of the %d B the store took are still live after its last stream went", kept, grew)
+	}
+	want(t, f, "ts_a", probe{0, false, 1})
+}
+
+// CORE-SPEC §3.6, "release exactly once per successful acquire": Destroy
+// on a stream already destroyed, by its user or by a callback returning
+// DestroyMe, releases nothing more. The stream hears DESTROYING once, and
+// the store another stream still holds stays live with its count right.
+func TestTrustDestroyTwiceReleasesOnce(t *testing.T) {
+	f := newTrustFixture(t, true)
+	r1 := newRecorder()
+	a1 := f.create(t, "A", r1)
+	f.create(t, "A", newRecorder()) // A2 holds ts_a throughout
+	f.destroy(t, a1)
+	f.destroy(t, a1)
+	want(t, f, "ts_a", probe{1, true, 1})
+	if n := count(r1.seen(), StateDestroying); n != 1 {
+		t.Fatalf("DESTROYING delivered %d times", n)
+	}
+	r3 := newRecorder()
+	r3.onState = func(_ *Handle, st State) Result {
+		if st == StatePoll {
+			return ResultDestroyMe
+		}
+		return ResultOK
+	}
+	a3 := f.create(t, "A", r3)
+	want(t, f, "ts_a", probe{2, true, 1})
+	onLoop(t, f.c, func() {
+		a3.RequestTx() // POLL: the callback destroys the stream
+		a3.Destroy()
+	})
+	want(t, f, "ts_a", probe{1, true, 1})
+	if n := f.count("destroyed ts_a"); n != 0 {
+		t.Fatalf("ts_a destroyed %d times while A2 holds it", n)
+	}
+}
+
+// CORE-SPEC §3.6 (the first defect) and §3.9 (8): a creation that CREATING
+// refuses gives its reference back exactly once, whatever the callback
+// did. A callback that destroys the stream itself before refusing has
+// released it already; a handle kept from a refused creation and
+// destroyed later has nothing left to release. Either way the store A2
+// holds stays live with one reference.
+func TestTrustCreatingRejectedReleasesOnce(t *testing.T) {
+	f := newTrustFixture(t, true)
+	f.create(t, "A", newRecorder()) // A2 holds ts_a throughout
+	var kept *Handle
+	for _, tc := range []struct {
+		name   string
+		reject func(h *Handle) Result
+	}{
+		{"destroyed inside CREATING", func(h *Handle) Result { h.Destroy(); return ResultDestroyMe }},
+		{"refused, handle kept", func(h *Handle) Result { kept = h; return ResultDestroyMe }},
+	} {
+		r := newRecorder()
+		r.onState = func(h *Handle, st State) Result {
+			if st == StateCreating {
+				return tc.reject(h)
+			}
+			return ResultOK
+		}
+		var err error
+		onLoop(t, f.c, func() { _, err = f.s.Create(Info{Streamtype: "A", User: r}) })
+		if err == nil {
+			t.Fatalf("%s: create succeeded", tc.name)
+		}
+		want(t, f, "ts_a", probe{1, true, 1})
+	}
+	f.destroy(t, kept)
+	want(t, f, "ts_a", probe{1, true, 1})
+	if n := f.count("destroyed ts_a"); n != 0 {
+		t.Fatalf("ts_a destroyed %d times while A2 holds it", n)
 	}
 }
