@@ -20,7 +20,7 @@ func TestDeprecateHandsOverThePort(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		tls  TLSInfo
-	}{{"plain", TLSInfo{}}, {"tls", TLSInfo{CertFile: "../ws-server/minimal-ws-server/localhost-100y.cert", KeyFile: "../ws-server/minimal-ws-server/localhost-100y.key"}}} {
+	}{{"plain", TLSInfo{}}, {"tls", TLSInfo{CertFile: "lwstest/localhost-100y.cert", KeyFile: "lwstest/localhost-100y.key"}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			info := func(port int, tag string) ContextInfo {
 				return ContextInfo{VhostInfo: VhostInfo{Interface: "127.0.0.1", Port: port, TLS: tc.tls,

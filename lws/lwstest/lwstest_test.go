@@ -2,10 +2,14 @@ package lwstest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -127,4 +131,32 @@ func TestProc(t *testing.T) {
 	}
 	// Still running at the end of the test: SIGTERM stops it.
 	StartProc(t, "sleep", "60")
+}
+
+// The pair loads, names localhost and 127.0.0.1, and the files hold it.
+func TestLocalhostCert(t *testing.T) {
+	pair, err := tls.X509KeyPair(LocalhostCert, LocalhostKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(pair.Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := leaf.VerifyHostname("localhost"); err != nil {
+		t.Fatal(err)
+	}
+	if err := leaf.VerifyHostname("127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	cert, key := CertFiles(t)
+	if _, err := tls.LoadX509KeyPair(cert, key); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCoreDir(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(CoreDir(t), "lwstest", "cert.go")); err != nil {
+		t.Fatal(err)
+	}
 }
