@@ -20,8 +20,9 @@ import (
 	"github.com/lws-go/lws-go/lws/lwstest"
 )
 
-// The protocol file the tests load, unchanged, as a plugin and linked in.
-const chatProtocol = "../ws-server/minimal-ws-server/protocol_lws_minimal.go"
+// The protocol file the tests load, unchanged, as a plugin and linked in:
+// minimal-ws-server's chat, copied into testdata.
+const chatProtocol = "testdata/chat/protocol_lws_minimal.go"
 
 // bins holds what TestMain builds once: lwsws itself, the chat protocol
 // as a plugin, and an lwsws-static with the chat protocol linked in.
@@ -308,12 +309,12 @@ func buildAgainstOtherCore(t *testing.T, out string) error {
 	t.Helper()
 	scratch := t.TempDir()
 	core := filepath.Join(scratch, "lws")
-	if err := os.CopyFS(core, os.DirFS("../lws")); err != nil {
+	if err := os.CopyFS(core, os.DirFS(lwstest.CoreDir(t))); err != nil {
 		return err
 	}
 	writeFile(t, filepath.Join(core, "zz_other_version.go"), "package lws\n\n// OtherVersion makes this copy of the core differ.\nconst OtherVersion = 1\n")
 	mod := filepath.Join(scratch, "plugin")
-	sum, err := os.ReadFile("../lws/go.sum")
+	sum, err := os.ReadFile(filepath.Join(core, "go.sum"))
 	if err != nil {
 		return err
 	}
@@ -397,8 +398,7 @@ func TestTLSVhostAndOrigins(t *testing.T) {
 	}))
 	defer backend.Close()
 	port := freePort(t)
-	cert, _ := filepath.Abs("../ws-server/minimal-ws-server/localhost-100y.cert")
-	key, _ := filepath.Abs("../ws-server/minimal-ws-server/localhost-100y.key")
+	cert, key := lwstest.CertFiles(t)
 	vhost := `{ "vhosts": [{
 		"name": "localhost", "port": "` + strconv.Itoa(port) + `", "interface": "127.0.0.1",
 		"host-ssl-cert": "` + cert + `", "host-ssl-key": "` + key + `", "sts": "on",

@@ -7,7 +7,7 @@
 // workspace's test server on localhost:7682 by default, so it works offline:
 //
 //	go run ./test-apps/test-server --port 7682 &
-//	go run ./client-server/minimal-ws-proxy [--upstream host:port]
+//	go run ./client-server/minimal-ws-proxy [--port <port>] [--upstream <host:port>]
 package main
 
 import (
@@ -28,25 +28,30 @@ import (
 //go:embed mount-origin
 var mountOrigin embed.FS
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, 7681, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(7681),
+	{Name: "--upstream", Kind: cmdline.String, Arg: "host:port", Default: "localhost:7682", Help: "the dumb-increment-protocol server to relay"},
 }
 
-func run(ctx context.Context, args []string, port int, ready func(*lws.Context)) error {
-	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal ws proxy | visit http://localhost:7681")
-	upstream, ok := cmdline.Option(args, "--upstream")
-	if !ok || upstream == "" {
-		upstream = "localhost:7682"
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, nil)
+	stop()
+	cmdline.Exit(err)
+}
+
+// run is the whole example; tests pass "--port 0" and a ready hook.
+func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
 	}
+	log := logs.New(os.Stderr, o.LogLevel())
+	upstream := o.String("--upstream")
 	host, uport, err := net.SplitHostPort(upstream)
 	if err != nil {
-		return fmt.Errorf("--upstream %q: %w", upstream, err)
+		return o.Errorf("--upstream %s: %v", upstream, err)
 	}
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {
@@ -54,7 +59,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 	}
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{
 		Name:      "localhost",
-		Port:      port,
+		Port:      o.Int("--port"),
 		Protocols: []*lws.Protocol{{Name: "http", Callback: lws.HTTPDummy}, ProtocolLwsMinimalProxy},
 		Mounts:    []lws.Mount{{Mountpoint: "/", OriginFS: origin, Def: "index.html", OriginProtocol: lws.OriginFile}},
 		Options:   lws.OptionHTTPHeadersSecurity,
@@ -63,6 +68,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
+	logs.Userf(log, "LWS minimal ws proxy | visit http://localhost:%d", c.Vhosts()[0].Port())
 	if ready != nil {
 		ready(c)
 	}

@@ -27,19 +27,28 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-l", Help: "TLS to localhost with self-signed allowed (the test server with -s)"},
+	{Name: "-n", Help: "no TLS"},
+	{Name: "-p", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port", Max: 65535},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errFailed = errors.New("custom headers: no 200 response with test-custom-header")
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal http client Custom Headers [-d<verbosity>] [-l] [--h1]")
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{
 		Port: lws.PortNoListen, Protocols: []*lws.Protocol{ProtocolHTTP},
@@ -48,10 +57,10 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
 	info := lws.ClientConnectInfo{
-		Address: "localhost", Port: cmdline.Int(args, "-p", 7681), Path: "/", Host: "localhost",
+		Address: "localhost", Port: o.Int("-p"), Path: "/", Host: "localhost",
 		Origin: "localhost", Method: "GET", LocalProtocolName: "http", ALPN: "http/1.1",
 	}
-	if cmdline.Has(args, "-l") && !cmdline.Has(args, "-n") {
+	if o.Has("-l") && !o.Has("-n") {
 		info.SSLConnection = lws.UseSSL | lws.AllowSelfSigned
 	}
 	if _, err := c.ClientConnect(info); err != nil {

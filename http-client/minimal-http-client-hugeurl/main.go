@@ -25,13 +25,18 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-l", Help: "TLS to localhost with self-signed allowed (the test server with -s)"},
+	{Name: "--h1", Help: "HTTP/1.1 only (no h2 by ALPN)"},
+	{Name: "-p", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port", Max: 65535},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errNot200 = errors.New("hugeurl: no 200 response")
@@ -40,11 +45,11 @@ var errNot200 = errors.New("hugeurl: no 200 response")
 var hugePath = "/?fakeparam=" + strings.Repeat("0", 2000)
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	if cmdline.Builtin(args).IgnoreSigterm {
-		// lws's CI passes --ignore-sigterm; Ctrl-C still stops the run.
-		signal.Ignore(syscall.SIGTERM)
+	o, err := switches.Parse(args) // --ignore-sigterm, lws's CI habit, is handled here
+	if err != nil {
+		return err
 	}
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal http client hugeurl [-d<verbosity>] [-l] [--h1]")
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{
 		Port: lws.PortNoListen, Protocols: []*lws.Protocol{ProtocolHTTP},
@@ -53,13 +58,13 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
 	info := lws.ClientConnectInfo{
-		Address: "localhost", Port: cmdline.Int(args, "-p", 7681), Path: hugePath, Host: "localhost",
+		Address: "localhost", Port: o.Int("-p"), Path: hugePath, Host: "localhost",
 		Origin: "localhost", Method: "GET", LocalProtocolName: "http",
 	}
-	if cmdline.Has(args, "-l") {
+	if o.Has("-l") {
 		info.SSLConnection = lws.UseSSL | lws.AllowSelfSigned
 	}
-	if cmdline.Has(args, "--h1") {
+	if o.Has("--h1") {
 		info.ALPN = "http/1.1"
 	}
 	if _, err := c.ClientConnect(info); err != nil {

@@ -33,7 +33,7 @@ func TestHugeURL(t *testing.T) {
 	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
 		c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{
 			Name: "localhost", Interface: "127.0.0.1", Protocols: []*lws.Protocol{record},
-			TLS: lws.TLSInfo{CertFile: "../../ws-server/minimal-ws-server/localhost-100y.cert", KeyFile: "../../ws-server/minimal-ws-server/localhost-100y.key"},
+			TLS: lws.TLSInfo{CertMem: lwstest.LocalhostCert, KeyMem: lwstest.LocalhostKey},
 			Mounts: []lws.Mount{
 				{Mountpoint: "/", Protocol: "rec", OriginProtocol: lws.OriginCallback},
 				{Mountpoint: "/files", OriginFS: fstest.MapFS{}, OriginProtocol: lws.OriginFile},

@@ -36,13 +36,27 @@ import (
 // maxCount is lws's COUNT: the most transactions one run makes.
 const maxCount = 8
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-s", Help: "staggered starts: 100 ms, then 300 ms apart, the last 700 ms later still"},
+	{Name: "-p", Help: "pipeline: share one connection (queued for HTTP/1.1, streams for h2)"},
+	{Name: "--h1", Help: "HTTP/1.1 only (no h2 by ALPN)"},
+	{Name: "-l", Help: "localhost, self-signed allowed (the default here)"},
+	{Name: "-n", Help: "numbered: fetch /1.png to /8.png"},
+	{Name: "--post", Help: "multipart POSTs to /formtest (run the test server with -s)"},
+	{Name: "-c", Kind: cmdline.Int, Arg: "n", Default: strconv.Itoa(maxCount), Help: "how many transactions", Min: 1, Max: maxCount},
+	{Name: "--path", Kind: cmdline.String, Arg: "path", Help: "path to fetch (default /)"},
+	{Name: "--server", Kind: cmdline.String, Arg: "host", Help: "a public server, its certificate verified, port 443 (default localhost)"},
+	{Name: "--port", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port (443 with --server)", Max: 65535},
+	{Name: "--no-tls", Help: "no TLS"},
+	{Name: "--limit", Kind: cmdline.Int, Arg: "n", Help: "at most n TLS connections at once", Max: 1 << 20},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errFailed = errors.New("http client multi: not every transaction completed")
@@ -57,53 +71,53 @@ type options struct {
 	limit     int
 }
 
-func parse(args []string) options {
-	o := options{count: maxCount, limit: cmdline.Int(args, "--limit", 0)}
-	o.posting = cmdline.Has(args, "--post")
-	o.numbered = cmdline.Has(args, "-n")
-	o.staggered = cmdline.Has(args, "-s")
+func parse(o *cmdline.Values) options {
+	opts := options{count: o.Int("-c"), limit: o.Int("--limit"), posting: o.Has("--post"), numbered: o.Has("-n"), staggered: o.Has("-s")}
 	i := lws.ClientConnectInfo{Address: "localhost", Port: 7681, Path: "/", Method: "GET", LocalProtocolName: "http",
 		SSLConnection: lws.UseSSL | lws.AllowSelfSigned}
-	if o.posting {
+	if opts.posting {
 		i.Method, i.Path = "POST", "/formtest"
 		i.SSLConnection |= lws.HTTPMultipartMIME
 	}
-	if cmdline.Has(args, "-p") {
+	if o.Has("-p") {
 		i.SSLConnection |= lws.Pipeline // h1 or h2 connection sharing
 	}
-	if cmdline.Has(args, "--h1") {
+	if o.Has("--h1") {
 		i.ALPN = "http/1.1"
 	}
-	if cmdline.Has(args, "--no-tls") {
+	if o.Has("--no-tls") {
 		i.SSLConnection &^= lws.UseSSL
 	}
-	if s, ok := cmdline.Option(args, "--server"); ok && s != "" {
+	if o.Has("--server") {
 		// A public server: its certificate must verify, port 443 and
 		// lws's public form path unless given.
-		i.Address, i.Port = s, 443
+		i.Address, i.Port = o.String("--server"), 443
 		i.SSLConnection &^= lws.AllowSelfSigned
-		if o.posting {
+		if opts.posting {
 			i.Path = "/testserver/formtest"
 		}
 	}
-	i.Port = cmdline.Int(args, "--port", i.Port)
-	if p, ok := cmdline.Option(args, "--path"); ok && p != "" {
-		i.Path = p
+	if o.Has("--port") {
+		i.Port = o.Int("--port")
 	}
-	if n := cmdline.Int(args, "-c", 0); n > 0 && n <= maxCount {
-		o.count = n
+	if o.Has("--path") {
+		i.Path = o.String("--path")
 	}
 	i.Host, i.Origin = i.Address, i.Address
-	o.info = i
-	return o
+	opts.info = i
+	return opts
 }
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	sw, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, sw.LogLevel())
 	logs.Userf(log, "LWS minimal http client [-s (staggered)] [-p (pipeline)]")
 	logs.Userf(log, "   [--h1 (http/1 only)] [-l (localhost)] [-d <logs>]")
 	logs.Userf(log, "   [-n (numbered)] [--post]")
-	o := parse(args)
+	o := parse(sw)
 	c, err := lws.NewContext(lws.ContextInfo{
 		Logger: log,
 		// --limit: lws's simultaneous_ssl_restriction.

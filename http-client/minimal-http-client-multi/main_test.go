@@ -25,7 +25,7 @@ func server(t *testing.T) string {
 	for i := 1; i <= maxCount; i++ {
 		files[strconv.Itoa(i)+".png"] = &fstest.MapFile{Data: bytes.Repeat([]byte{byte(i)}, 3000*i)}
 	}
-	cert, key := "../../ws-server/minimal-ws-server/localhost-100y.cert", "../../ws-server/minimal-ws-server/localhost-100y.key"
+	cert, key := lwstest.CertFiles(t)
 	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
 		c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{
 			Name: "localhost", Interface: "127.0.0.1", TLS: lws.TLSInfo{CertFile: cert, KeyFile: key},

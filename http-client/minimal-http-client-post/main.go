@@ -30,48 +30,60 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-l", Help: "TLS to localhost with self-signed allowed (the test server with -s)"},
+	{Name: "-m", Help: "four POSTs at once"},
+	{Name: "--form1", Help: "POST to /form1 instead of /formtest"},
+	{Name: "--port", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port (443 with --server)", Max: 65535},
+	{Name: "--h1", Help: "HTTP/1.1 only (no h2 by ALPN)"},
+	{Name: "--server", Kind: cmdline.String, Arg: "host", Help: "a public lws test server: TLS on 443, path /testserver/formtest"},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errFailed = errors.New("http client post: not every POST got a 200")
 
 // connectInfo builds lws's client connect info from the switches.
-func connectInfo(args []string) lws.ClientConnectInfo {
+func connectInfo(o *cmdline.Values) lws.ClientConnectInfo {
 	// LCCSCF_HTTP_MULTIPART_MIME: the core sets the multipart content
 	// type and boundary; the protocol writes the parts.
 	i := lws.ClientConnectInfo{Address: "localhost", Port: 7681, Path: "/formtest", Method: "POST",
 		LocalProtocolName: "http", SSLConnection: lws.HTTPMultipartMIME}
 	switch {
-	case cmdline.Has(args, "-l"):
+	case o.Has("-l"):
 		i.SSLConnection |= lws.UseSSL | lws.AllowSelfSigned
-	default:
-		if s, ok := cmdline.Option(args, "--server"); ok && s != "" {
-			i.Address, i.Port, i.Path = s, 443, "/testserver/formtest"
-			i.SSLConnection |= lws.UseSSL
-		}
+	case o.Has("--server"):
+		i.Address, i.Port, i.Path = o.String("--server"), 443, "/testserver/formtest"
+		i.SSLConnection |= lws.UseSSL
 	}
-	if cmdline.Has(args, "--form1") {
+	if o.Has("--form1") {
 		i.Path = "/form1"
 	}
-	i.Port = cmdline.Int(args, "--port", i.Port)
+	if o.Has("--port") {
+		i.Port = o.Int("--port")
+	}
 	i.Host, i.Origin = i.Address, i.Address
-	if cmdline.Has(args, "--h1") {
+	if o.Has("--h1") {
 		i.ALPN = "http/1.1" // force h1 even if h2 is available
 	}
 	return i
 }
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal http client - POST [-d<verbosity>] [-l] [--h1]")
 	clients := 1
-	if cmdline.Has(args, "-m") {
+	if o.Has("-m") {
 		clients = 4
 	}
 	c, err := lws.NewContext(lws.ContextInfo{
@@ -83,7 +95,7 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	}
 	v, _ := c.Vhosts()[0].ProtocolData(ProtocolHTTP).(*postVhd)
 	v.clients = clients
-	info := connectInfo(args)
+	info := connectInfo(o)
 	for range clients {
 		logs.Noticef(log, "connecting to %s:%d", info.Address, info.Port)
 		if _, err := c.ClientConnect(info); err != nil {

@@ -17,7 +17,7 @@ import (
 // /formtest (the core's protocol-post-demo) over TLS, h2 by ALPN.
 func formServer(t *testing.T) string {
 	t.Helper()
-	cert, key := "../../ws-server/minimal-ws-server/localhost-100y.cert", "../../ws-server/minimal-ws-server/localhost-100y.key"
+	cert, key := lwstest.CertFiles(t)
 	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
 		c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{
 			Name: "localhost", Interface: "127.0.0.1", TLS: lws.TLSInfo{CertFile: cert, KeyFile: key},

@@ -27,34 +27,47 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-l", Help: "TLS to localhost with self-signed allowed (the test server with -s)"},
+	{Name: "-n", Aliases: []string{"--nossl"}, Help: "no TLS"},
+	{Name: "--h1", Help: "HTTP/1.1 only (no h2 by ALPN)"},
+	{Name: "--h2-prior-knowledge", Help: "cleartext HTTP/2 from the first byte (h2c)"},
+	{Name: "-p", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port (443 with --server)", Max: 65535},
+	{Name: "--server", Kind: cmdline.String, Arg: "host", Help: "a public server, over TLS on port 443 (default localhost)"},
+	{Name: "--path", Kind: cmdline.String, Arg: "path", Default: "/", Help: "path to GET"},
+	{Name: "-j", Help: "TLS: allow a self-signed certificate"},
+	{Name: "-k", Help: "TLS: allow an insecure certificate"},
+	{Name: "-m", Help: "TLS: skip the server hostname check"},
+	{Name: "-e", Help: "TLS: allow an expired certificate"},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errNot200 = errors.New("http client: no 200 response")
 
 // target works out server, port and TLS flags from lws's switches.
-func target(args []string) (server string, port int, flags lws.ClientSSL) {
+func target(o *cmdline.Values) (server string, port int, flags lws.ClientSSL) {
 	server, port = "localhost", 7681
 	switch {
-	case cmdline.Has(args, "-l"):
+	case o.Has("-l"):
 		flags = lws.UseSSL | lws.AllowSelfSigned
-	default:
-		if s, ok := cmdline.Option(args, "--server"); ok && s != "" {
-			server, port, flags = s, 443, lws.UseSSL
-		}
+	case o.Has("--server"):
+		server, port, flags = o.String("--server"), 443, lws.UseSSL
 	}
-	if cmdline.Has(args, "-n") || cmdline.Has(args, "--nossl") {
+	if o.Has("-n") {
 		flags &^= lws.UseSSL
 	}
-	port = cmdline.Int(args, "-p", port)
+	if o.Has("-p") {
+		port = o.Int("-p")
+	}
 	for sw, f := range map[string]lws.ClientSSL{"-j": lws.AllowSelfSigned, "-k": lws.AllowInsecure, "-m": lws.SkipServerCertHostnameCheck, "-e": lws.AllowExpired} {
-		if cmdline.Has(args, sw) {
+		if o.Has(sw) {
 			flags |= f
 		}
 	}
@@ -62,21 +75,21 @@ func target(args []string) (server string, port int, flags lws.ClientSSL) {
 }
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal http client [-d<verbosity>] [-l] [--h1]")
-	server, port, flags := target(args)
-	path, ok := cmdline.Option(args, "--path")
-	if !ok || path == "" {
-		path = "/"
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
 	}
+	log := logs.New(logOut, o.LogLevel())
+	logs.Userf(log, "LWS minimal http client [-d<verbosity>] [-l] [--h1]")
+	server, port, flags := target(o)
 	info := lws.ClientConnectInfo{
-		Address: server, Port: port, Path: path, Host: server, Origin: server,
+		Address: server, Port: port, Path: o.String("--path"), Host: server, Origin: server,
 		Method: "GET", LocalProtocolName: "http", SSLConnection: flags,
 	}
 	switch {
-	case cmdline.Has(args, "--h1"):
+	case o.Has("--h1"):
 		info.ALPN = "http/1.1"
-	case cmdline.Has(args, "--h2-prior-knowledge"):
+	case o.Has("--h2-prior-knowledge"):
 		info.ALPN = "h2-prior-knowledge"
 	}
 	// As in lws, the request starts from the system-state notifier once the

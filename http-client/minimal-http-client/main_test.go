@@ -40,7 +40,7 @@ func fetch(t *testing.T, args ...string) (string, error) {
 }
 
 func TestGETOverTLSWithALPN(t *testing.T) {
-	cert, key := "../../ws-server/minimal-ws-server/localhost-100y.cert", "../../ws-server/minimal-ws-server/localhost-100y.key"
+	cert, key := lwstest.CertFiles(t)
 	port := server(t, lws.TLSInfo{CertFile: cert, KeyFile: key})
 	out, err := fetch(t, "-l", "-p", port)
 	if err != nil || !strings.Contains(out, "Connected with server response: 200 (HTTP/2.0)") || !strings.Contains(out, "Completed: OK") {

@@ -4,7 +4,7 @@
 // (protocol_http.go). Two vhosts: "http" on http://localhost:7681 and TLS
 // "localhost" on https://localhost:7682.
 //
-//	go run . [-d <loglevel>]
+//	go run . [--port <port>] [--tls-port <port>] [-d <loglevel>]
 package main
 
 import (
@@ -30,19 +30,27 @@ var (
 	keyPEM []byte
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, [2]int{7681, 7682}, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(7681),
+	{Name: "--tls-port", Kind: cmdline.Int, Arg: "port", Default: "7682", Help: "port of the TLS vhost \"localhost\" (0: any free port)", Max: 65535},
 }
 
-// run is the whole example; tests pass ports 0 and a ready hook.
-func run(ctx context.Context, args []string, ports [2]int, ready func(*lws.Context)) error {
-	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal http server dynamic | visit http://localhost:7681 or https://localhost:7682")
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, nil)
+	stop()
+	cmdline.Exit(err)
+}
+
+// run is the whole example; tests pass "--port 0 --tls-port 0" and a ready
+// hook.
+func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(os.Stderr, o.LogLevel())
 
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {
@@ -58,8 +66,8 @@ func run(ctx context.Context, args []string, ports [2]int, ready func(*lws.Conte
 		return fmt.Errorf("lws init failed: %w", err)
 	}
 	vhosts := []lws.VhostInfo{
-		{Name: "http", Port: ports[0]},
-		{Name: "localhost", Port: ports[1], TLS: lws.TLSInfo{CertMem: certPEM, KeyMem: keyPEM}},
+		{Name: "http", Port: o.Int("--port")},
+		{Name: "localhost", Port: o.Int("--tls-port"), TLS: lws.TLSInfo{CertMem: certPEM, KeyMem: keyPEM}},
 	}
 	for _, info := range vhosts {
 		info.Protocols = []*lws.Protocol{ProtocolHTTP}
@@ -71,6 +79,7 @@ func run(ctx context.Context, args []string, ports [2]int, ready func(*lws.Conte
 			return fmt.Errorf("failed to create vhost %s: %w", info.Name, err)
 		}
 	}
+	logs.Userf(log, "LWS minimal http server dynamic | visit http://localhost:%d or https://localhost:%d", c.Vhosts()[0].Port(), c.Vhosts()[1].Port())
 	if ready != nil {
 		ready(c)
 	}

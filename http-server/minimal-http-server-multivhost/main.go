@@ -4,7 +4,7 @@
 // and are told apart by the Host: header (localhost2, created first, also
 // answers for any other name). localhost3 has a destruction notification.
 //
-//	go run . [-d <loglevel>] [--die-after-vhost]
+//	go run . [--port <port>] [--shared-port <port>] [--die-after-vhost] [-d <loglevel>]
 //
 // --die-after-vhost creates the vhosts and exits at once, showing the
 // notification.
@@ -28,13 +28,18 @@ import (
 //go:embed mount-origin-localhost1 mount-origin-localhost2 mount-origin-localhost3
 var origins embed.FS
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(7681),
+	{Name: "--shared-port", Kind: cmdline.Int, Arg: "port", Default: "7682", Help: "port localhost2 and localhost3 share (0: any free port)", Max: 65535},
+	{Name: "--die-after-vhost", Help: "create the vhosts and exit at once, showing the destruction notification"},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, [2]int{7681, 7682}, os.Stderr, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr, nil)
+	stop()
+	cmdline.Exit(err)
 }
 
 // vhostInfo describes one vhost serving its own folder.
@@ -53,22 +58,26 @@ func vhostInfo(name string, port int) (lws.VhostInfo, error) {
 	}, nil
 }
 
-// run is the whole example. ports are localhost1's and the shared one (0
-// picks a free port, and localhost3 then joins whatever localhost2 got).
-func run(ctx context.Context, args []string, ports [2]int, logOut io.Writer, ready func(*lws.Context)) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal http server-multivhost | visit http://localhost:7681 / 7682")
+// run is the whole example. --port is localhost1's and --shared-port the
+// one localhost2 and localhost3 share (0 picks a free port, and localhost3
+// then joins whatever localhost2 got).
+func run(ctx context.Context, args []string, logOut io.Writer, ready func(*lws.Context)) error {
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 
 	// EXPLICIT_VHOSTS: the context makes no default vhost; we create ours.
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{Options: lws.OptionExplicitVhosts}})
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
-	shared := ports[1]
+	shared := o.Int("--shared-port")
 	for _, v := range []struct {
 		name string
 		port int
-	}{{"localhost1", ports[0]}, {"localhost2", shared}, {"localhost3", shared}} {
+	}{{"localhost1", o.Int("--port")}, {"localhost2", shared}, {"localhost3", shared}} {
 		info, err := vhostInfo(v.name, v.port)
 		if err != nil {
 			c.Destroy()
@@ -90,10 +99,11 @@ func run(ctx context.Context, args []string, ports [2]int, logOut io.Writer, rea
 			shared = vh.Port() // localhost3 shares whatever port localhost2 got
 		}
 	}
+	logs.Userf(log, "LWS minimal http server-multivhost | visit http://localhost:%d / %d", c.Vhosts()[0].Port(), shared)
 	if ready != nil {
 		ready(c)
 	}
-	if cmdline.Has(args, "--die-after-vhost") {
+	if o.Has("--die-after-vhost") {
 		logs.Userf(log, "--die-after-vhost: exiting")
 		c.Destroy()
 		return nil

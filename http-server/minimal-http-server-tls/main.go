@@ -2,7 +2,7 @@
 // the minimal http server over TLS at https://localhost:7681, with HTTP/2
 // negotiated by ALPN (the page shows a badge when it arrived over h2).
 //
-//	go run . [-d <loglevel>] [--port <n>] [-h]
+//	go run . [--port <port>] [-h] [-d <loglevel>]
 //
 // The certificate is the self-signed localhost-100y pair the example
 // carries (embedded); -h turns on the strict Host: check for upgrades.
@@ -31,19 +31,26 @@ var (
 	keyPEM []byte
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, 7681, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(7681),
+	{Name: "-h", Help: "strict Host: check: refuse upgrades whose Host: is not this vhost"},
 }
 
-// run is the whole example; tests call it with port 0 and a ready hook.
-func run(ctx context.Context, args []string, port int, ready func(*lws.Context)) error {
-	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal http server TLS | visit https://localhost:7681")
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, nil)
+	stop()
+	cmdline.Exit(err)
+}
+
+// run is the whole example; tests call it with "--port 0" and a ready hook.
+func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(os.Stderr, o.LogLevel())
 
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {
@@ -52,7 +59,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 	info := lws.ContextInfo{
 		Logger: log,
 		VhostInfo: lws.VhostInfo{
-			Port: cmdline.Int(args, "--port", port),
+			Port: o.Int("--port"),
 			// ssl_cert_filepath / ssl_private_key_filepath, from memory here.
 			TLS: lws.TLSInfo{CertMem: certPEM, KeyMem: keyPEM},
 			// One mount: the URL space "/" is the folder of files, with
@@ -67,13 +74,14 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 			Options:          lws.OptionHTTPHeadersSecurity,
 		},
 	}
-	if cmdline.Has(args, "-h") {
+	if o.Has("-h") {
 		info.Options |= lws.OptionVhostUpgStrictHost
 	}
 	c, err := lws.NewContext(info)
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
+	logs.Userf(log, "LWS minimal http server TLS | visit https://localhost:%d", c.Vhosts()[0].Port())
 	if ready != nil {
 		ready(c)
 	}

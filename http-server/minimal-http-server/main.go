@@ -3,10 +3,11 @@
 // `go run` works from anywhere) at http://localhost:7681 with a custom 404
 // page and lws's security headers.
 //
-//	go run . [-d <loglevel>] [--h2-prior-knowledge]
+//	go run . [--port <port>] [--h2-prior-knowledge] [-d <loglevel>]
 //
 // --h2-prior-knowledge also accepts cleartext HTTP/2 (h2c) from clients
-// that start with the HTTP/2 preface, such as curl --http2-prior-knowledge.
+// that start with the HTTP/2 preface, such as curl --http2-prior-knowledge;
+// --help lists the switches.
 package main
 
 import (
@@ -26,19 +27,26 @@ import (
 //go:embed mount-origin
 var mountOrigin embed.FS
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, 7681, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(7681),
+	{Name: "--h2-prior-knowledge", Help: "also accept cleartext HTTP/2 (h2c) from clients that start with its preface"},
 }
 
-// run is the whole example; tests call it with port 0 and a ready hook.
-func run(ctx context.Context, args []string, port int, ready func(*lws.Context)) error {
-	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal http server | visit http://localhost:7681")
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, nil)
+	stop()
+	cmdline.Exit(err)
+}
+
+// run is the whole example; tests call it with "--port 0" and a ready hook.
+func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(os.Stderr, o.LogLevel())
 
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {
@@ -47,7 +55,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 	info := lws.ContextInfo{
 		Logger: log,
 		VhostInfo: lws.VhostInfo{
-			Port: port,
+			Port: o.Int("--port"),
 			// One mount: the URL space "/" is the folder of files, with
 			// index.html for directories (lws's struct lws_http_mount).
 			Mounts: []lws.Mount{{
@@ -60,13 +68,14 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 			Options:          lws.OptionHTTPHeadersSecurity,
 		},
 	}
-	if cmdline.Has(args, "--h2-prior-knowledge") {
+	if o.Has("--h2-prior-knowledge") {
 		info.Options |= lws.OptionH2PriorKnowledge
 	}
 	c, err := lws.NewContext(info)
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
+	logs.Userf(log, "LWS minimal http server | visit http://localhost:%d", c.Vhosts()[0].Port())
 	if ready != nil {
 		ready(c)
 	}

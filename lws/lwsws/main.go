@@ -27,42 +27,40 @@ const instanceEnv = "LWSWS_INSTANCE"
 // configuration and plugins and bind its ports.
 const readyTimeout = time.Minute
 
+// Switches are lwsws's command line (lws's lwsws takes -c and -d too).
+var Switches = cmdline.Switches{
+	{Name: "-c", Kind: cmdline.String, Arg: "config dir", Default: "/etc/lwsws", Help: "configuration directory: conf and conf.d/*"},
+	{Name: "--data-dir", Kind: cmdline.String, Arg: "dir", Default: "/usr/local/share", Help: "what _lws_ddir_ in a file:// origin expands to"},
+}
+
 // Main is the lwsws command: `lwsws [-c <config dir>] [-d <log mask>]
-// [--data-dir <dir>]`. As in lws, a master process starts a serving
-// instance and stays to handle signals. On SIGHUP it starts a new instance
-// with the configuration and plugins as they are now; once that one
-// serves, the old one is deprecated (it stops listening and exits when its
-// last connection closes). If the new one fails, the old one goes on
-// serving. SIGINT and SIGTERM stop everything.
+// [--data-dir <dir>]`; it returns the exit status. As in lws, a master
+// process starts a serving instance and stays to handle signals. On
+// SIGHUP it starts a new instance with the configuration and plugins as
+// they are now; once that one serves, the old one is deprecated (it stops
+// listening and exits when its last connection closes). If the new one
+// fails, the old one goes on serving. SIGINT and SIGTERM stop everything.
 func Main(args []string, stderr io.Writer) int {
-	if cmdline.Has(args, "-h") || cmdline.Has(args, "--help") {
-		fmt.Fprintln(stderr, "usage: lwsws [-c <config dir>] [-d <log mask>] [--data-dir <dir>]")
-		return 0
+	o, err := Switches.Parse(args)
+	if err != nil {
+		return cmdline.Report(err, os.Stdout, stderr)
 	}
-	log := logs.New(stderr, cmdline.Builtin(args).LogLevel)
+	log := logs.New(stderr, o.LogLevel())
 	if n := os.Getenv(instanceEnv); n != "" {
-		return runInstance(args, n, log)
+		return runInstance(o, n, log)
 	}
 	return runMaster(args, stderr, log)
 }
 
-func options(args []string, log *slog.Logger) (dir string, opts Options) {
-	dir = "/etc/lwsws"
-	if d, ok := cmdline.Option(args, "-c"); ok && d != "" {
-		dir = d
-	}
-	opts = Options{Logger: log, DataDir: "/usr/local/share", ListenShare: true}
-	if d, ok := cmdline.Option(args, "--data-dir"); ok && d != "" {
-		opts.DataDir = d
-	}
-	return dir, opts
+func options(o *cmdline.Values, log *slog.Logger) (dir string, opts Options) {
+	return o.String("-c"), Options{Logger: log, DataDir: o.String("--data-dir"), ListenShare: true}
 }
 
 // runInstance is one serving process: configuration, plugins, context;
 // "ready" to the master on fd 3; then service until stopped or, after a
 // SIGHUP, until its last connection closes.
-func runInstance(args []string, n string, log *slog.Logger) int {
-	dir, opts := options(args, log)
+func runInstance(o *cmdline.Values, n string, log *slog.Logger) int {
+	dir, opts := options(o, log)
 	ready := os.NewFile(3, "lwsws-ready")
 	// A failure goes to the master, which logs it once (with what it
 	// means: not started, or the old instance keeps serving).

@@ -8,46 +8,55 @@
 // Each protocol file is copied, unchanged but for its package clause, into
 // a package of its own in a scratch module, so several files (each with its
 // own LwsPlugin) can go into one binary; the binary's main imports them for
-// their init functions and runs lwsws. The scratch module uses the
-// workspace's core through a replace directive.
+// their init functions and runs lwsws. The scratch module uses the core
+// this command is run against (the workspace's lws/, or the copy a
+// copied-out module's replace directive names) through a replace
+// directive.
 package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/lws-go/lws-go/lws/cmdline"
 )
 
+// switches are the command line.
+var switches = cmdline.Switches{
+	{Name: "-o", Kind: cmdline.String, Arg: "binary", Default: "lwsws-static", Help: "the binary to write"},
+	{Name: "<protocol file>...", Kind: cmdline.Args, Help: "the protocol files to link in"},
+}
+
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "lwsws-static:", err)
-		os.Exit(1)
+	err := run(os.Args)
+	if err != nil && !cmdline.HelpRequested(err) {
+		err = fmt.Errorf("lwsws-static: %w", err)
 	}
+	cmdline.Exit(err)
 }
 
 // packageMain finds the package clause the protocol files have.
 var packageMain = regexp.MustCompile(`(?m)^package main\b`)
 
 func run(args []string) error {
-	fs := flag.NewFlagSet("lwsws-static", flag.ContinueOnError)
-	out := fs.String("o", "lwsws-static", "the binary to write")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	files := fs.Args()
-	if len(files) == 0 {
-		return errors.New("usage: lwsws-static -o <binary> <protocol file> [more protocol files]")
-	}
-	root, err := workspaceRoot()
+	o, err := switches.Parse(args)
 	if err != nil {
 		return err
 	}
-	outPath, err := filepath.Abs(*out)
+	files := o.Args()
+	if len(files) == 0 {
+		return o.Errorf("no protocol file")
+	}
+	core, err := coreDir()
+	if err != nil {
+		return err
+	}
+	outPath, err := filepath.Abs(o.String("-o"))
 	if err != nil {
 		return err
 	}
@@ -57,7 +66,6 @@ func run(args []string) error {
 	}
 	defer os.RemoveAll(scratch)
 
-	core := filepath.Join(root, "lws")
 	mod := "module lwsws-static\n\ngo 1.26\n\nrequire github.com/lws-go/lws-go/lws v0.0.0\n\nreplace github.com/lws-go/lws-go/lws => " + core + "\n"
 	if err := os.WriteFile(filepath.Join(scratch, "go.mod"), []byte(mod), 0o644); err != nil {
 		return err
@@ -105,21 +113,16 @@ func run(args []string) error {
 	return nil
 }
 
-// workspaceRoot finds the directory holding go.work, from the current one
-// upwards.
-func workspaceRoot() (string, error) {
-	dir, err := os.Getwd()
+// coreDir finds the lws core module the current directory builds
+// against.
+func coreDir() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/lws-go/lws-go/lws").Output()
 	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			err = fmt.Errorf("%w: %s", err, exit.Stderr)
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run it inside the lws-go workspace (no go.work found)")
-		}
-		dir = parent
+		return "", fmt.Errorf("finding the lws core (run this inside the workspace or a module that requires the core): %w", err)
 	}
+	return strings.TrimSpace(string(out)), nil
 }

@@ -31,32 +31,40 @@ import (
 	"github.com/lws-go/lws-go/lws/ss"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-p", Kind: cmdline.Int, Arg: "port", Help: "the proxy's TCP port (default: its unix socket)", Max: 65535},
+	{Name: "-i", Kind: cmdline.String, Arg: "path", Help: "the proxy's unix socket (default @proxy.ss.lws)"},
+	{Name: "-a", Kind: cmdline.String, Arg: "address", Default: "127.0.0.1", Help: "the proxy's address, with -p"},
+	{Name: "--packets", Kind: cmdline.Int, Arg: "n", Default: "1000", Help: "packets to send", Min: 1, Max: 1 << 30},
+	{Name: "--interval-ms", Kind: cmdline.Int, Arg: "ms", Default: "50", Help: "time between packets", Max: 1 << 30},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errFailed = errors.New("minimal-secure-streams-client-tx: not every packet went through")
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS secure streams client TX [-d<verb>]")
-	proxy := &ss.ProxyInfo{Port: cmdline.Int(args, "-p", 0)}
+	proxy := &ss.ProxyInfo{Port: o.Int("-p")}
 	if proxy.Port != 0 {
-		proxy.Address = "127.0.0.1"
-		if a, ok := cmdline.Option(args, "-a"); ok && a != "" {
-			proxy.Address = a
-		}
-	} else if i, ok := cmdline.Option(args, "-i"); ok && i != "" {
-		proxy.Address = i
+		proxy.Address = o.String("-a")
+	} else {
+		proxy.Address = o.String("-i")
 	}
 	m := &spam{
-		packets:  cmdline.Int(args, "--packets", 1000),
-		interval: time.Duration(cmdline.Int(args, "--interval-ms", 50)) * time.Millisecond,
+		packets:  o.Int("--packets"),
+		interval: time.Duration(o.Int("--interval-ms")) * time.Millisecond,
 	}
 	var streams *ss.Streams
 	var createErr error

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,31 +19,85 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/cmdline"
+	"github.com/lws-go/lws-go/lws/logs"
 	"github.com/lws-go/lws-go/lws/lwstest"
+	"github.com/lws-go/lws-go/lws/ss"
 )
 
-// The proxy and this client as real processes, built once.
+// The proxy and this client as real processes. The proxy is this test
+// binary itself, started as "ss-proxy <socket> <policy file>" (see
+// proxyMain): minimal-secure-streams-proxy's job, done with the core's ss
+// package, so the test needs nothing outside this module.
 var bin struct {
 	dir, proxy, client string
 	err                error
 }
 
 func TestMain(m *testing.M) {
+	if len(os.Args) == 4 && os.Args[1] == "ss-proxy" {
+		os.Exit(proxyMain(os.Args[2], os.Args[3]))
+	}
 	dir, err := os.MkdirTemp("", "ss-proxy-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	bin.dir = dir
-	bin.proxy, bin.client = filepath.Join(dir, "proxy"), filepath.Join(dir, "client-tx")
-	for _, b := range [][]string{{bin.proxy, "../minimal-secure-streams-proxy"}, {bin.client, "."}} {
-		if out, err := exec.Command("go", "build", "-o", b[0], b[1]).CombinedOutput(); err != nil {
-			bin.err = fmt.Errorf("build %s: %v\n%s", b[1], err, out)
-		}
+	bin.proxy, bin.client = os.Args[0], filepath.Join(dir, "client-tx")
+	if out, err := exec.Command("go", "build", "-o", bin.client, ".").CombinedOutput(); err != nil {
+		bin.err = fmt.Errorf("build the client: %v\n%s", err, out)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// proxyMain is an SS proxy on the abstract socket sock serving the policy
+// in file, until SIGTERM.
+func proxyMain(sock, file string) int {
+	log := logs.New(os.Stderr, cmdline.DefaultLogLevel)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		logs.Errf(log, "policy: %v", err)
+		return 1
+	}
+	policy, err := ss.ParsePolicy(data)
+	if err != nil {
+		logs.Errf(log, "policy: %v", err)
+		return 1
+	}
+	var streams *ss.Streams
+	operational := func(c *lws.Context, current, target lws.SystemState) bool {
+		if target == lws.StateOperational {
+			addr, err := streams.ProxyListen(sock, 0)
+			if err != nil {
+				logs.Errf(log, "listen: %v", err)
+				c.Stop()
+				return false
+			}
+			logs.Userf(log, "ss proxy listening on %s", addr)
+		}
+		return false
+	}
+	c, err := lws.NewContext(lws.ContextInfo{Logger: log, Notifiers: []lws.SystemNotifier{operational}, VhostInfo: lws.VhostInfo{Port: lws.PortNoListen}})
+	if err != nil {
+		logs.Errf(log, "%v", err)
+		return 1
+	}
+	if streams, err = ss.New(c, ss.Options{Policy: policy}); err != nil {
+		c.Destroy()
+		logs.Errf(log, "%v", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := c.Run(ctx); err != nil {
+		logs.Errf(log, "%v", err)
+		return 1
+	}
+	return 0
 }
 
 // echoPeer is the "spam" stream's onward peer: a ws echo server that keeps
@@ -102,20 +158,19 @@ func start(t *testing.T, path string, args ...string) *lwstest.Proc {
 	return lwstest.StartProc(t, path, args...)
 }
 
-// startProxy runs the proxy example on its own abstract socket with a
-// policy whose "spam" goes to peer.
+// startProxy runs a proxy on its own abstract socket with a policy whose
+// "spam" (as minimal-secure-streams-proxy's policy has it) goes to peer.
 func startProxy(t *testing.T, sock string, peer *echoPeer) *lwstest.Proc {
 	t.Helper()
-	policy, err := os.ReadFile("../minimal-secure-streams-proxy/policy.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	policy = bytes.Replace(policy, []byte(`"port": 7682`), []byte(`"port": `+peer.port()), 1)
+	policy := `{"release": "01234567", "product": "myproduct", "schema-version": 1,
+	"retry": [{"default": {"backoff": [1000, 2000, 3000, 5000], "conceal": 5, "jitterpc": 20, "svalidping": 30, "svalidhup": 35}}],
+	"s": [{"spam": {"endpoint": "localhost", "port": ` + peer.port() + `, "protocol": "ws",
+		"ws_subprotocol": "lws-minimal-server-echo", "retry": "default"}}]}`
 	file := filepath.Join(t.TempDir(), "policy.json")
-	if err := os.WriteFile(file, policy, 0o644); err != nil {
+	if err := os.WriteFile(file, []byte(policy), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := start(t, bin.proxy, "-i", sock, "--policy", file)
+	p := start(t, bin.proxy, "ss-proxy", sock, file)
 	p.WaitLog(t, "ss proxy listening on", 1, 20*time.Second)
 	return p
 }

@@ -33,13 +33,18 @@ import (
 //go:embed policy.json
 var defaultPolicy []byte
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-u", Kind: cmdline.String, Arg: "host", Default: "localhost", Help: "the host the stream's ${servername} metadata names"},
+	{Name: "--timeout_ms", Kind: cmdline.Int, Arg: "ms", Default: "3000", Help: "the stream's timeout", Min: 1, Max: 1 << 30},
+	{Name: "--policy", Kind: cmdline.String, Arg: "file", Help: "a JSON policy to use instead of the one compiled in"},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr, nil)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errFailed = errors.New("minimal-secure-streams-metadata: the page did not arrive")
@@ -47,12 +52,15 @@ var errFailed = errors.New("minimal-secure-streams-metadata: the page did not ar
 // run is the whole example; tests pass an overlay (lws_ss_policy_overlay)
 // to point the stream at their server.
 func run(ctx context.Context, args []string, logOut io.Writer, overlay []byte) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS secure streams test client [-d<verb>]")
 	data := defaultPolicy
-	if f, ok := cmdline.Option(args, "--policy"); ok && f != "" {
-		var err error
-		if data, err = os.ReadFile(f); err != nil {
+	if o.Has("--policy") {
+		if data, err = os.ReadFile(o.String("--policy")); err != nil {
 			return fmt.Errorf("policy: %w", err)
 		}
 	}
@@ -65,10 +73,7 @@ func run(ctx context.Context, args []string, logOut io.Writer, overlay []byte) e
 			return err
 		}
 	}
-	m := &myss{timeout: time.Duration(cmdline.Int(args, "--timeout_ms", 3000)) * time.Millisecond, server: "localhost"}
-	if u, ok := cmdline.Option(args, "-u"); ok && u != "" {
-		m.server = u
-	}
+	m := &myss{timeout: time.Duration(o.Int("--timeout_ms")) * time.Millisecond, server: o.String("-u")}
 	var streams *ss.Streams
 	var createErr error
 	// As in lws, the stream is created from the system-state notifier

@@ -20,7 +20,7 @@ import (
 // store), serving index.html.
 func tlsServer(t *testing.T) string {
 	t.Helper()
-	cert, key := "../../ws-server/minimal-ws-server/localhost-100y.cert", "../../ws-server/minimal-ws-server/localhost-100y.key"
+	cert, key := lwstest.CertFiles(t)
 	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
 		c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{
 			Name: "localhost", Interface: "127.0.0.1", TLS: lws.TLSInfo{CertFile: cert, KeyFile: key},

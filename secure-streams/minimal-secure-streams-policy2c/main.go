@@ -4,47 +4,50 @@
 // uses a static policy (ss.Options{StaticOnly: true}) and so needs no JSON
 // at run time:
 //
-//	go run ./secure-streams/minimal-secure-streams-policy2c [-pkg main] [-var StaticPolicy] < policy.json > static-policy.go
+//	go run ./secure-streams/minimal-secure-streams-policy2c [--pkg main] [--var StaticPolicy] < policy.json > static-policy.go
 //
 // The JSON is parsed by the core's parser (ss.ParsePolicy), so a policy
 // that would not load does not generate either; the output is gofmt'ed.
+// The same generator is in the core as a command that writes its output
+// file only once it is complete (github.com/lws-go/lws-go/lws/ss/policy2go,
+// what minimal-secure-streams-staticpolicy's go:generate runs).
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/lws-go/lws-go/lws/cmdline"
 	"github.com/lws-go/lws-go/lws/ss"
 )
 
+// switches are the command line: lws's policy2c takes only the builtins.
+var switches = cmdline.Switches{
+	{Name: "--pkg", Aliases: []string{"-pkg"}, Kind: cmdline.String, Arg: "name", Default: "main", Help: "package of the generated file"},
+	{Name: "--var", Aliases: []string{"-var"}, Kind: cmdline.String, Arg: "name", Default: "StaticPolicy", Help: "name of the *ss.Policy variable"},
+}
+
 func main() {
-	if err := run(os.Args[1:], os.Stdin, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "policy2go:", err)
-		os.Exit(1)
-	}
+	cmdline.Exit(run(os.Args, os.Stdin, os.Stdout))
 }
 
 func run(args []string, in io.Reader, out io.Writer) error {
-	fs := flag.NewFlagSet("policy2go", flag.ContinueOnError)
-	pkg := fs.String("pkg", "main", "package of the generated file")
-	name := fs.String("var", "StaticPolicy", "name of the *ss.Policy variable")
-	_ = fs.Int("d", 0, "log level (accepted for lws compatibility)")
-	if err := fs.Parse(args); err != nil {
+	o, err := switches.Parse(args)
+	if err != nil {
 		return err
 	}
 	data, err := io.ReadAll(in)
 	if err != nil {
-		return fmt.Errorf("read policy: %w", err)
+		return fmt.Errorf("policy2go: read policy: %w", err)
 	}
 	p, err := ss.ParsePolicy(data)
 	if err != nil {
-		return err
+		return fmt.Errorf("policy2go: %w", err)
 	}
-	src, err := p.GoSource(*pkg, *name, data)
+	src, err := p.GoSource(o.String("--pkg"), o.String("--var"), data)
 	if err != nil {
-		return err
+		return fmt.Errorf("policy2go: %w", err)
 	}
 	_, err = out.Write(src)
 	return err

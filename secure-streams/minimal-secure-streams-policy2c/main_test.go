@@ -9,15 +9,15 @@ import (
 	"testing"
 )
 
-// The workspace's policy becomes Go that parses, declares every cert of
-// every trust store, and names its variable.
+// The example policy (minimal-secure-streams's) becomes Go that parses,
+// declares every cert of every trust store, and names its variable.
 func TestGenerate(t *testing.T) {
-	in, err := os.ReadFile("../minimal-secure-streams/policy.json")
+	in, err := os.ReadFile("testdata/policy.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := run([]string{"-pkg", "static", "-var", "Policy"}, bytes.NewReader(in), &out); err != nil {
+	if err := run([]string{"policy2c", "-pkg", "static", "--var", "Policy"}, bytes.NewReader(in), &out); err != nil {
 		t.Fatal(err)
 	}
 	src := out.String()
@@ -34,7 +34,7 @@ func TestGenerate(t *testing.T) {
 // A policy that does not parse generates nothing and says why.
 func TestBadPolicy(t *testing.T) {
 	var out bytes.Buffer
-	err := run(nil, strings.NewReader(`{"s": [{"x": {"protocol": "nope"}}]}`), &out)
+	err := run([]string{"policy2c"}, strings.NewReader(`{"s": [{"x": {"protocol": "nope"}}]}`), &out)
 	if err == nil || !strings.Contains(err.Error(), `unknown protocol "nope"`) || out.Len() != 0 {
 		t.Fatalf("err %v, output %q", err, out.String())
 	}

@@ -34,23 +34,31 @@ import (
 //go:embed policy.json
 var defaultPolicy []byte
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(0, "-p"),
+	{Name: "-i", Kind: cmdline.String, Arg: "iface|path", Help: "interface to bind with --port; else the unix socket (default @proxy.ss.lws)"},
+	{Name: "--policy", Kind: cmdline.String, Arg: "file", Help: "a JSON policy to use instead of the one compiled in"},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr, nil)
+	stop()
+	cmdline.Exit(err)
 }
 
 // run serves until ctx ends; ready, if set, gets the listener's address.
 func run(ctx context.Context, args []string, logOut io.Writer, ready func(string)) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS secure streams Proxy [-d<verb>]")
 	data := defaultPolicy
-	if f, ok := cmdline.Option(args, "--policy"); ok && f != "" {
-		var err error
-		if data, err = os.ReadFile(f); err != nil {
+	if o.Has("--policy") {
+		if data, err = os.ReadFile(o.String("--policy")); err != nil {
 			return fmt.Errorf("policy: %w", err)
 		}
 	}
@@ -58,8 +66,7 @@ func run(ctx context.Context, args []string, logOut io.Writer, ready func(string
 	if err != nil {
 		return err
 	}
-	bind, _ := cmdline.Option(args, "-i")
-	port := cmdline.Int(args, "-p", 0)
+	bind, port := o.String("-i"), o.Int("--port")
 	var streams *ss.Streams
 	var listenErr error
 	// As in lws, the proxy opens its listener once the system is

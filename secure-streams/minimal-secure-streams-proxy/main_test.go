@@ -40,7 +40,7 @@ func (c *client) State(h *ss.Handle, st ss.State, _ uint32) ss.Result {
 // A client with no policy fetches "mintest" through the proxy, which
 // verifies the TLS server against its own policy's trust store.
 func TestClientThroughProxy(t *testing.T) {
-	cert, key := "../../ws-server/minimal-ws-server/localhost-100y.cert", "../../ws-server/minimal-ws-server/localhost-100y.key"
+	cert, key := lwstest.CertFiles(t)
 	srv := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
 		c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{
 			Name: "localhost", Interface: "127.0.0.1", TLS: lws.TLSInfo{CertFile: cert, KeyFile: key},

@@ -35,13 +35,17 @@ import (
 //go:embed policy.json
 var policyJSON []byte
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-f", Help: "use \"mintest-fail\" (port 22): watch the backoff until all retries fail"},
+	{Name: "--h1post", Help: "use \"minpost\": an h1 POST of a form to /formtest"},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr, nil)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errFailed = errors.New("minimal-secure-streams-seq: the sequence failed")
@@ -49,7 +53,11 @@ var errFailed = errors.New("minimal-secure-streams-seq: the sequence failed")
 // run is the whole example; tests pass an overlay to point the policy at
 // their server.
 func run(ctx context.Context, args []string, logOut io.Writer, overlay []byte) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal secure streams [-d<verbosity>][-f][--h1post]")
 	policy, err := ss.ParsePolicy(policyJSON)
 	if err != nil {
@@ -62,9 +70,9 @@ func run(ctx context.Context, args []string, logOut io.Writer, overlay []byte) e
 	}
 	m := &myseq{streamtype: "mintest"}
 	switch {
-	case cmdline.Has(args, "-f"):
+	case o.Has("-f"):
 		m.streamtype = "mintest-fail" // requested to fail, to check the backoff
-	case cmdline.Has(args, "--h1post"):
+	case o.Has("--h1post"):
 		m.streamtype = "minpost"
 	}
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{Port: lws.PortNoListen}})

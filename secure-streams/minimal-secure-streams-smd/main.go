@@ -31,19 +31,24 @@ import (
 //go:embed policy.json
 var policyJSON []byte
 
+// switches are the command line: only lws's builtins (-d, --help).
+var switches = cmdline.Switches{}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errFailed = errors.New("minimal-secure-streams-smd: too few messages")
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS Secure Streams SMD test client [-d<verb>]")
 	policy, err := ss.ParsePolicy(policyJSON)
 	if err != nil {

@@ -4,7 +4,7 @@
 // policy.json by policy2go) instead of JSON parsed at run time. With a
 // static policy the context runs Secure Streams in static-only mode: the
 // "localhost_ts" trust store is built when the stream is created and
-// destroyed with it (CORE-SPEC §3), which the run logs.
+// destroyed with it, which the run logs.
 //
 //	go run ./http-server/minimal-http-server-tls &
 //	go run ./secure-streams/minimal-secure-streams-staticpolicy
@@ -12,7 +12,8 @@
 // Flags as lws's: -d <loglevel>, --timeout_ms <ms> (3000).
 package main
 
-//go:generate sh -c "go run ../minimal-secure-streams-policy2c < policy.json > static-policy.go"
+// policy2go is in the core, so this works in a copy of the example too.
+//go:generate go run github.com/lws-go/lws-go/lws/ss/policy2go -o static-policy.go policy.json
 
 import (
 	"context"
@@ -30,13 +31,16 @@ import (
 	"github.com/lws-go/lws-go/lws/ss"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "--timeout_ms", Kind: cmdline.Int, Arg: "ms", Default: "3000", Help: "the stream's timeout", Min: 1, Max: 1 << 30},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr, 0); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr, 0)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errFailed = errors.New("minimal-secure-streams-staticpolicy: the page did not arrive")
@@ -44,12 +48,16 @@ var errFailed = errors.New("minimal-secure-streams-staticpolicy: the page did no
 // run is the whole example; tests pass the port of their server (a static
 // policy has no overlays, so the streamtype's port is changed in place).
 func run(ctx context.Context, args []string, logOut io.Writer, port int) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS secure streams static policy test client [-d<verb>]")
 	if port != 0 {
 		StaticPolicy.Streamtype("mintest").Port = port
 	}
-	m := &myss{timeout: time.Duration(cmdline.Int(args, "--timeout_ms", 3000)) * time.Millisecond}
+	m := &myss{timeout: time.Duration(o.Int("--timeout_ms")) * time.Millisecond}
 	var streams *ss.Streams
 	var createErr error
 	operational := func(c *lws.Context, current, target lws.SystemState) bool {

@@ -51,7 +51,7 @@ func TestStaticPolicyIsGenerated(t *testing.T) {
 // Against the TLS server: the page arrives, the trust store is built when
 // the stream is created and destroyed with it.
 func TestFetchWithStaticPolicy(t *testing.T) {
-	cert, key := "../../ws-server/minimal-ws-server/localhost-100y.cert", "../../ws-server/minimal-ws-server/localhost-100y.key"
+	cert, key := lwstest.CertFiles(t)
 	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
 		c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{
 			Name: "localhost", Interface: "127.0.0.1", TLS: lws.TLSInfo{CertFile: cert, KeyFile: key},

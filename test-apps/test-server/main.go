@@ -5,10 +5,10 @@
 // ("protocol-post-demo", all from package lws/plugins), so the client examples have a peer on
 // this machine.
 //
-//	go run ./test-apps/test-server [-d <loglevel>] [-s] [--port <n>]
+//	go run ./test-apps/test-server [--port <port>] [-s] [-d <loglevel>]
 //
 // -s serves https/wss with the localhost-100y certificate (clients then
-// need -j, allow self-signed); --port changes the port (7681).
+// need -j, allow self-signed); --help lists the switches.
 package main
 
 import (
@@ -35,18 +35,26 @@ var (
 	keyPEM []byte
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, 7681, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's test server's names and defaults.
+var switches = cmdline.Switches{
+	cmdline.Port(7681),
+	{Name: "-s", Help: "serve https/wss with the localhost-100y certificate the example carries"},
 }
 
-// run is the whole server; tests pass port 0 and a ready hook.
-func run(ctx context.Context, args []string, port int, ready func(*lws.Context)) error {
-	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, nil)
+	stop()
+	cmdline.Exit(err)
+}
+
+// run is the whole server; tests pass "--port 0" and a ready hook.
+func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(os.Stderr, o.LogLevel())
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {
 		return fmt.Errorf("mount-origin: %w", err)
@@ -55,7 +63,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 		Logger: log,
 		VhostInfo: lws.VhostInfo{
 			Name: "localhost",
-			Port: cmdline.Int(args, "--port", port),
+			Port: o.Int("--port"),
 			Protocols: []*lws.Protocol{
 				{Name: "http", Callback: lws.HTTPDummy},
 				plugins.DumbIncrement,
@@ -74,7 +82,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 		},
 	}
 	scheme := "http"
-	if cmdline.Has(args, "-s") {
+	if o.Has("-s") {
 		info.TLS = lws.TLSInfo{CertMem: certPEM, KeyMem: keyPEM}
 		scheme = "https"
 	}

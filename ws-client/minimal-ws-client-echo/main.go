@@ -24,13 +24,21 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-s", Kind: cmdline.String, Arg: "server", Default: "localhost", Help: "server to connect to"},
+	{Name: "-p", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port", Max: 65535},
+	{Name: "-u", Kind: cmdline.String, Arg: "path", Default: "/", Help: "request path, e.g. /runCase?case=1&agent=lws-go"},
+	{Name: "-o", Help: "exit 0 only if a final fragment was echoed"},
+	{Name: "-n", Help: "no permessage-deflate"},
+	{Name: "--ssl", Help: "use TLS (self-signed allowed)"},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 var (
@@ -38,15 +46,12 @@ var (
 	errNoEchoYet = errors.New("echo client: no final fragment was echoed")
 )
 
-func option(args []string, sw, def string) string {
-	if v, ok := cmdline.Option(args, sw); ok && v != "" {
-		return v
-	}
-	return def
-}
-
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client echo + permessage-deflate + multifragment bulk message")
 	logs.Userf(log, "   lws-minimal-ws-client-echo [-n (no exts)] [-u url] [-p port] [-o (once)]")
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{
@@ -56,13 +61,13 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
-	server := option(args, "-s", "localhost")
+	server := o.String("-s")
 	info := lws.ClientConnectInfo{
-		Address: server, Port: cmdline.Int(args, "-p", 7681), Path: option(args, "-u", "/"),
+		Address: server, Port: o.Int("-p"), Path: o.String("-u"),
 		Host: server, Origin: server, LocalProtocolName: "lws-minimal-client-echo",
-		Deflate: !cmdline.Has(args, "-n"),
+		Deflate: !o.Has("-n"),
 	}
-	if cmdline.Has(args, "--ssl") {
+	if o.Has("--ssl") {
 		info.SSLConnection = lws.UseSSL | lws.AllowSelfSigned
 	}
 	if _, err := c.ClientConnect(info); err != nil {
@@ -77,7 +82,7 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	case v.connectFailed:
 		logs.Userf(log, "Completed: failed")
 		return errConnect
-	case cmdline.Has(args, "-o") && !v.echoedFinal:
+	case o.Has("-o") && !v.echoedFinal:
 		logs.Userf(log, "Completed: failed")
 		return errNoEchoYet
 	}

@@ -1,6 +1,7 @@
 // Command minimal-ws-client-ping is lws's minimal-ws-client-ping in Go: an
-// idle ws client kept alive by validity pings (protocol_lws_ping_test.go),
-// running until Ctrl-C. -d 1039 shows each pong.
+// idle ws client kept alive by validity pings (protocol_lws_ping.go),
+// running until Ctrl-C. -d 1039 shows each pong. It exits 1 if the
+// connection never came up.
 //
 // lws's example talks to libwebsockets.org's lws-mirror-protocol; this one
 // talks to the workspace's test server on localhost:7681 by default:
@@ -15,6 +16,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,39 +29,57 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "--server", Kind: cmdline.String, Arg: "host", Help: "server to ping (default localhost); turns on TLS with self-signed allowed and asks for lws-minimal"},
+	{Name: "--port", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port", Max: 65535},
+	{Name: "--protocol", Kind: cmdline.String, Arg: "name", Help: "ws subprotocol (default lws-mirror-protocol, lws-minimal with --server)"},
 }
 
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
+}
+
+// errNeverConnected is the failure: the run ended without the connection
+// ever coming up.
+var errNeverConnected = errors.New("ws client ping: never connected")
+
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client PING")
 	server, protocol := "localhost", "lws-mirror-protocol"
 	var flags lws.ClientSSL
-	if s, ok := cmdline.Option(args, "--server"); ok && s != "" {
-		server, protocol = s, "lws-minimal"
+	if o.Has("--server") {
+		server, protocol = o.String("--server"), "lws-minimal"
 		flags = lws.UseSSL | lws.AllowSelfSigned
 	}
-	if p, ok := cmdline.Option(args, "--protocol"); ok && p != "" {
-		protocol = p
+	if o.Has("--protocol") {
+		protocol = o.String("--protocol")
 	}
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{
 		Port:      lws.PortNoListen,
 		Protocols: []*lws.Protocol{ProtocolPingTest},
 		PVO: lws.PVO{"lws-ping-test": {
-			"address": server, "port": strconv.Itoa(cmdline.Int(args, "--port", 7681)),
+			"address": server, "port": o.String("--port"),
 			"protocol": protocol, "ssl-flags": strconv.Itoa(int(flags)),
 		}},
 	}})
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
-	err = c.Run(ctx)
+	if err := c.Run(ctx); err != nil {
+		return err
+	}
 	logs.Userf(log, "Completed")
-	return err
+	if v, _ := c.Vhosts()[0].ProtocolData(ProtocolPingTest).(*pingVhd); v == nil || !v.established {
+		return errNeverConnected
+	}
+	return nil
 }

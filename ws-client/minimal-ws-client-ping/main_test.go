@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,5 +64,14 @@ func TestIdleConnectionIsPinged(t *testing.T) {
 	}
 	if strings.Contains(out, "closed") {
 		t.Fatalf("the connection closed although pongs came back:\n%s", out)
+	}
+}
+
+// Stopped before the connection ever came up: the run failed.
+func TestNeverConnectedFails(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := run(ctx, []string{"ping", "--port", "1"}, io.Discard); !errors.Is(err, errNeverConnected) {
+		t.Fatalf("run: %v", err)
 	}
 }

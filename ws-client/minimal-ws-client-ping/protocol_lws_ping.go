@@ -19,9 +19,10 @@ import (
 var validity = &lws.RetryBackoff{SecsSinceValidPing: 3, SecsSinceValidHangup: 10}
 
 type pingVhd struct {
-	info  lws.ClientConnectInfo
-	retry lws.Sul
-	pongs int
+	info        lws.ClientConnectInfo
+	retry       lws.Sul
+	pongs       int
+	established bool // the connection came up at least once
 }
 
 func (v *pingVhd) connect(ctx *lws.Context) {
@@ -58,6 +59,7 @@ func callbackPingTest(c *lws.Conn, reason lws.Reason, user any, in []byte) error
 		v.later(ctx)
 	case lws.ReasonClientEstablished:
 		logs.Userf(ctx.Logger(), "established")
+		v.established = true
 	case lws.ReasonClientReceivePong:
 		v.pongs++
 		ctx.Logger().Log(context.Background(), logs.LevelInfo, "received pong "+strconv.Itoa(v.pongs)) // -d 1039 shows it

@@ -25,22 +25,32 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-n", Help: "no permessage-deflate"},
+	{Name: "-c", Help: "send compressible text instead of random bytes (the server must match)"},
+	{Name: "-s", Kind: cmdline.String, Arg: "server", Default: "localhost", Help: "server to connect to"},
+	{Name: "-p", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port", Max: 65535},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 var errIncomplete = errors.New("pmd-bulk: the message did not go both ways intact")
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client + permessage-deflate + multifragment bulk message")
 	text := "0"
-	if cmdline.Has(args, "-c") {
+	if o.Has("-c") {
 		text = "1"
 	}
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{
@@ -51,13 +61,10 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
-	server, ok := cmdline.Option(args, "-s")
-	if !ok || server == "" {
-		server = "localhost"
-	}
+	server := o.String("-s")
 	if _, err := c.ClientConnect(lws.ClientConnectInfo{
-		Address: server, Port: cmdline.Int(args, "-p", 7681), Path: "/", Host: server, Origin: server,
-		Protocol: "lws-minimal-pmd-bulk", Deflate: !cmdline.Has(args, "-n"),
+		Address: server, Port: o.Int("-p"), Path: "/", Host: server, Origin: server,
+		Protocol: "lws-minimal-pmd-bulk", Deflate: !o.Has("-n"),
 	}); err != nil {
 		c.Destroy()
 		return fmt.Errorf("client connect: %w", err)

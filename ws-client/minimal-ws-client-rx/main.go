@@ -7,7 +7,8 @@
 //	go run ./ws-client/minimal-ws-client-rx [-t]
 //
 // -t stops after ten messages and exits 0 (lws's CI mode); -s <server>,
-// -p <port> and --ssl (implied by port 443) reach another server.
+// -p <port> and --ssl (implied by port 443) reach another server. Without
+// -t it exits 1 if not one message arrived (lws's exits 0).
 package main
 
 import (
@@ -24,25 +25,40 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-t", Help: "test mode: stop after ten messages, exit 0 only if they came"},
+	{Name: "--h2", Help: "ws over HTTP/2 (not supported yet: HTTP/1.1 is used)"},
+	{Name: "-s", Kind: cmdline.String, Arg: "server", Default: "localhost", Help: "server to connect to"},
+	{Name: "-p", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port", Max: 65535},
+	{Name: "--ssl", Help: "use TLS (port 443 implies it)"},
 }
 
-// errTooFew is -t's failure: the connection ended before ten messages.
-var errTooFew = errors.New("rx: fewer than ten messages received")
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
+}
+
+var (
+	// errTooFew is -t's failure: the connection ended before ten messages.
+	errTooFew = errors.New("rx: fewer than ten messages received")
+	// errNothing is the failure without -t: not one message arrived.
+	errNothing = errors.New("rx: no message received")
+)
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client rx [-d <logs>] [--h2] [-t (test)]")
-	if cmdline.Has(args, "--h2") {
+	if o.Has("--h2") {
 		logs.Userf(log, "--h2: ws over HTTP/2 is not supported yet; using HTTP/1.1")
 	}
-	test := cmdline.Has(args, "-t")
+	test := o.Has("-t")
 	pvoTest := "0"
 	if test {
 		pvoTest = "1"
@@ -56,13 +72,9 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
-	server, ok := cmdline.Option(args, "-s")
-	if !ok || server == "" {
-		server = "localhost"
-	}
-	port := cmdline.Int(args, "-p", 7681)
+	server, port := o.String("-s"), o.Int("-p")
 	info := lws.ClientConnectInfo{Address: server, Port: port, Path: "/", Host: server, Origin: server, Protocol: "dumb-increment-protocol"}
-	if cmdline.Has(args, "--ssl") || port == 443 {
+	if o.Has("--ssl") || port == 443 {
 		info.SSLConnection = lws.UseSSL
 	}
 	if _, err := c.ClientConnect(info); err != nil {
@@ -72,10 +84,14 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	if err := c.Run(ctx); err != nil {
 		return err
 	}
+	seen := rxSeen(c.Vhosts()[0], ProtocolDumbIncrementClient)
 	if !test {
+		if seen == 0 {
+			return errNothing
+		}
 		return nil
 	}
-	if rxSeen(c.Vhosts()[0], ProtocolDumbIncrementClient) < 10 {
+	if seen < 10 {
 		logs.Userf(log, "Completed Failed")
 		return errTooFew
 	}

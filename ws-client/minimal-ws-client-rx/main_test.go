@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,5 +95,13 @@ func TestTooFewMessagesFails(t *testing.T) {
 	err := run(context.Background(), []string{"rx", "-t", "-s", "127.0.0.1", "-p", strconv.Itoa(port)}, &logs)
 	if !errors.Is(err, errTooFew) {
 		t.Fatalf("run: %v\n%s", err, logs.String())
+	}
+}
+
+// Without -t a run that received nothing (nobody listening) fails: lws's
+// exits 0, which tells a CI job nothing.
+func TestNothingReceivedFails(t *testing.T) {
+	if err := run(context.Background(), []string{"rx", "-s", "127.0.0.1", "-p", "1"}, io.Discard); !errors.Is(err, errNothing) {
+		t.Fatalf("run: %v", err)
 	}
 }

@@ -28,13 +28,20 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "--server", Kind: cmdline.String, Arg: "host", Help: "server to spam (default localhost); turns on TLS with self-signed allowed"},
+	{Name: "--port", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port", Max: 65535},
+	{Name: "-c", Kind: cmdline.Int, Arg: "n", Default: "3", Help: "connections open at once", Min: 1, Max: 200},
+	{Name: "-l", Kind: cmdline.Int, Arg: "n", Default: "15", Help: "connections to make in all", Min: 1, Max: 1 << 30},
+	{Name: "-n", Help: "no TLS, even with --server"},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
 }
 
 // errIncomplete is lws's non-zero exit: not every connection was made and
@@ -42,20 +49,20 @@ func main() {
 var errIncomplete = errors.New("spam: not every connection was made and closed cleanly")
 
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client SPAM")
 
-	server, custom := cmdline.Option(args, "--server")
-	if !custom || server == "" {
-		server = "localhost"
-	}
+	server := "localhost"
 	var flags lws.ClientSSL
-	if custom && !cmdline.Has(args, "-n") {
-		flags = lws.UseSSL | lws.AllowSelfSigned
-	}
-	concurrent := cmdline.Int(args, "-c", 3)
-	if concurrent < 1 || concurrent > 200 {
-		return fmt.Errorf("-c %d: concurrent connections must be 1 to 200", concurrent)
+	if o.Has("--server") {
+		server = o.String("--server")
+		if !o.Has("-n") {
+			flags = lws.UseSSL | lws.AllowSelfSigned
+		}
 	}
 	c, err := lws.NewContext(lws.ContextInfo{
 		Logger: log,
@@ -64,10 +71,10 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 			Protocols: []*lws.Protocol{ProtocolSpam},
 			PVO: lws.PVO{"lws-mirror-protocol": {
 				"address":    server,
-				"port":       strconv.Itoa(cmdline.Int(args, "--port", 7681)),
+				"port":       o.String("--port"),
 				"ssl-flags":  strconv.Itoa(int(flags)),
-				"concurrent": strconv.Itoa(concurrent),
-				"limit":      strconv.Itoa(cmdline.Int(args, "-l", 15)),
+				"concurrent": o.String("-c"),
+				"limit":      o.String("-l"),
 			}},
 		},
 	})

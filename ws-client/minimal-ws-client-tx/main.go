@@ -7,16 +7,17 @@
 //	go run ./ws-server/minimal-ws-broker &
 //	go run ./ws-client/minimal-ws-client-tx
 //
-// -s <server> and -p <port> reach another broker.
+// -s <server> and -p <port> reach another broker. It runs until Ctrl-C
+// and exits 1 if nothing was published by then.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
@@ -24,32 +25,43 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-s", Kind: cmdline.String, Arg: "server", Default: "localhost", Help: "broker to publish to"},
+	{Name: "-p", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "broker port", Max: 65535},
 }
 
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
+}
+
+// errNothingSent is the failure: the run ended before one message was
+// published.
+var errNothingSent = errors.New("ws client tx: nothing was published")
+
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal ws client tx")
-	server, ok := cmdline.Option(args, "-s")
-	if !ok || server == "" {
-		server = "localhost"
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
 	}
+	log := logs.New(logOut, o.LogLevel())
+	logs.Userf(log, "LWS minimal ws client tx")
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{
 		Port:      lws.PortNoListen,
 		Protocols: []*lws.Protocol{ProtocolBrokerClient},
-		PVO: lws.PVO{"lws-minimal-broker": {
-			"address": server,
-			"port":    strconv.Itoa(cmdline.Int(args, "-p", 7681)),
-		}},
+		PVO:       lws.PVO{"lws-minimal-broker": {"address": o.String("-s"), "port": o.String("-p")}},
 	}})
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
-	return c.Run(ctx)
+	if err := c.Run(ctx); err != nil {
+		return err
+	}
+	if published(c.Vhosts()[0], ProtocolBrokerClient) == 0 {
+		return errNothingSent
+	}
+	return nil
 }

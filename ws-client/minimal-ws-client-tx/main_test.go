@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"regexp"
 	"strconv"
@@ -12,7 +13,7 @@ import (
 	"go.uber.org/goleak"
 )
 
-var published = regexp.MustCompile(`^tid: ([01]), msg: (\d+)$`)
+var publishedLine = regexp.MustCompile(`^tid: ([01]), msg: (\d+)$`)
 
 // broker is a stand-in for minimal-ws-broker's publisher side: it hands
 // what arrives on /publisher to the test.
@@ -44,7 +45,7 @@ func expectBoth(t *testing.T, got <-chan string) {
 	for len(seen) < 2 || len(got) > 0 {
 		select {
 		case msg := <-got:
-			m := published.FindStringSubmatch(msg)
+			m := publishedLine.FindStringSubmatch(msg)
 			if m == nil {
 				t.Fatalf("unexpected message %q", msg)
 			}
@@ -81,5 +82,14 @@ func TestPublishesAndReconnects(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// With no broker the run publishes nothing, and says so.
+func TestNothingPublishedFails(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	if err := run(ctx, []string{"tx", "-s", "127.0.0.1", "-p", "1"}, io.Discard); !errors.Is(err, errNothingSent) {
+		t.Fatalf("run: %v", err)
 	}
 }

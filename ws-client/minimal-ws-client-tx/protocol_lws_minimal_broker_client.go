@@ -30,6 +30,16 @@ type txVhd struct {
 	up   atomic.Bool // the producers only produce while connected
 	stop chan struct{}
 	wg   sync.WaitGroup
+
+	sent int // messages published (loop-owned)
+}
+
+// published reports how many messages a finished run sent.
+func published(vh *lws.Vhost, p *lws.Protocol) int {
+	if v, ok := vh.ProtocolData(p).(*txVhd); ok {
+		return v.sent
+	}
+	return 0
 }
 
 // produce is one "pthread".
@@ -116,6 +126,7 @@ func callbackTx(c *lws.Conn, reason lws.Reason, user any, in []byte) error {
 		if _, err := c.Write([]byte(*msg), lws.WriteText); err != nil {
 			return fmt.Errorf("tx: write: %w", err)
 		}
+		v.sent++
 		v.ring.ConsumeSingleTail(&v.tail, nil, 1)
 		if v.ring.Get(&v.tail) != nil {
 			c.CallbackOnWritable()

@@ -11,10 +11,12 @@
 // <name> (dumb-increment-protocol), -j allow self-signed, -k allow
 // insecure, -m skip the hostname check, -e allow expired; and --ssl to use
 // TLS, which port 443 implies (lws always uses TLS towards its public host).
+// Unlike lws's, it exits 1 when it gives up after five failures in a row.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,47 +29,56 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	{Name: "-s", Kind: cmdline.String, Arg: "server", Default: "localhost", Help: "server to connect to"},
+	{Name: "-p", Kind: cmdline.Int, Arg: "port", Default: "7681", Help: "server port", Max: 65535},
+	{Name: "--protocol", Kind: cmdline.String, Arg: "name", Default: "dumb-increment-protocol", Help: "ws subprotocol to ask for"},
+	{Name: "--ssl", Help: "use TLS (port 443 implies it)"},
+	{Name: "-j", Help: "TLS: allow a self-signed certificate"},
+	{Name: "-k", Help: "TLS: allow an insecure certificate"},
+	{Name: "-m", Help: "TLS: skip the server hostname check"},
+	{Name: "-e", Help: "TLS: allow an expired certificate"},
 }
 
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Stderr)
+	stop()
+	cmdline.Exit(err)
+}
+
+// errGaveUp is the failure: the connection attempts ran out (lws exits 0
+// then; a CI job wants to know).
+var errGaveUp = errors.New("ws client: gave up: connection attempts exhausted")
+
 // sslFlags turns the switches into lws's client TLS flags.
-func sslFlags(args []string, port int) lws.ClientSSL {
+func sslFlags(o *cmdline.Values) lws.ClientSSL {
 	var f lws.ClientSSL
-	if cmdline.Has(args, "--ssl") || port == 443 {
+	if o.Has("--ssl") || o.Int("-p") == 443 {
 		f |= lws.UseSSL
 	}
 	for sw, flag := range map[string]lws.ClientSSL{
 		"-j": lws.AllowSelfSigned, "-k": lws.AllowInsecure,
 		"-m": lws.SkipServerCertHostnameCheck, "-e": lws.AllowExpired,
 	} {
-		if cmdline.Has(args, sw) {
+		if o.Has(sw) {
 			f |= flag
 		}
 	}
 	return f
 }
 
-// run is the whole example; it returns when the connection attempts are
-// exhausted (lws exits 0 then too) or ctx ends. Logs go to logOut.
+// run is the whole example; it returns when ctx ends (Ctrl-C), or with
+// errGaveUp once the connection attempts are exhausted. Logs go to logOut.
 func run(ctx context.Context, args []string, logOut io.Writer) error {
-	log := logs.New(logOut, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client")
 
-	server, ok := cmdline.Option(args, "-s")
-	if !ok || server == "" {
-		server = "localhost"
-	}
-	port := cmdline.Int(args, "-p", 7681)
-	protocol, ok := cmdline.Option(args, "--protocol")
-	if !ok || protocol == "" {
-		protocol = "dumb-increment-protocol"
-	}
 	c, err := lws.NewContext(lws.ContextInfo{
 		Logger: log,
 		VhostInfo: lws.VhostInfo{
@@ -75,15 +86,21 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 			Protocols: []*lws.Protocol{ProtocolLwsMinimalClient},
 			// The target reaches the protocol's PROTOCOL_INIT as pvo.
 			PVO: lws.PVO{"lws-minimal-client": {
-				"address":   server,
-				"port":      strconv.Itoa(port),
-				"protocol":  protocol,
-				"ssl-flags": strconv.Itoa(int(sslFlags(args, port))),
+				"address":   o.String("-s"),
+				"port":      o.String("-p"),
+				"protocol":  o.String("--protocol"),
+				"ssl-flags": strconv.Itoa(int(sslFlags(o))),
 			}},
 		},
 	})
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
-	return c.Run(ctx)
+	if err := c.Run(ctx); err != nil {
+		return err
+	}
+	if v, _ := c.Vhosts()[0].ProtocolData(ProtocolLwsMinimalClient).(*clientVhd); v != nil && v.gaveUp {
+		return errGaveUp
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
+	"github.com/lws-go/lws-go/lws/lwstest"
 	"github.com/lws-go/lws-go/lws/plugins"
 )
 
@@ -103,7 +105,7 @@ func startClient(t *testing.T, logs *timedLog, args ...string) (done chan struct
 
 // The client receives the counter, then, with the server gone, reconnects
 // on the 1-2-3-4-5 s backoff (plus at most 20% jitter) and gives up after
-// five failures in a row, returning nil as lws exits 0.
+// five failures in a row, returning errGaveUp (lws exits 0 there).
 func TestReceivesThenRetriesOnBackoffAndGivesUp(t *testing.T) {
 	port, stopServer := dumbServer(t, lws.TLSInfo{})
 	var logs timedLog
@@ -114,8 +116,8 @@ func TestReceivesThenRetriesOnBackoffAndGivesUp(t *testing.T) {
 	closedAt := logs.waitFor(t, "] U: closed", 10*time.Second)
 	select {
 	case <-done:
-		if *result != nil {
-			t.Fatalf("run: %v", *result)
+		if !errors.Is(*result, errGaveUp) {
+			t.Fatalf("run: %v, want %v", *result, errGaveUp)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("client did not give up")
@@ -139,7 +141,7 @@ func TestReceivesThenRetriesOnBackoffAndGivesUp(t *testing.T) {
 // -j accepts the self-signed certificate the workspace's servers use;
 // without it the connection is refused for the certificate.
 func TestTLSNeedsAllowSelfSigned(t *testing.T) {
-	cert, key := selfSignedFiles(t)
+	cert, key := lwstest.CertFiles(t)
 	port, _ := dumbServer(t, lws.TLSInfo{CertFile: cert, KeyFile: key})
 	var good timedLog
 	startClient(t, &good, "-s", "localhost", "-p", strconv.Itoa(port), "--ssl", "-j")
@@ -150,12 +152,4 @@ func TestTLSNeedsAllowSelfSigned(t *testing.T) {
 	if len(bad.timesOf("established")) != 0 {
 		t.Fatal("connected to a self-signed server without -j")
 	}
-}
-
-// selfSignedFiles returns the localhost-100y pair the server examples
-// carry, from the minimal-ws-server example.
-func selfSignedFiles(t *testing.T) (cert, key string) {
-	t.Helper()
-	dir := "../../ws-server/minimal-ws-server/"
-	return dir + "localhost-100y.cert", dir + "localhost-100y.key"
 }

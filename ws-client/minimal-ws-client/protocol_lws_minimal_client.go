@@ -26,9 +26,10 @@ var retryPolicy = &lws.RetryBackoff{
 // clientVhd is the per-vhost data: where to connect, and the retry state
 // (lws keeps these in a struct next to the sul).
 type clientVhd struct {
-	info  lws.ClientConnectInfo
-	retry lws.Sul
-	tries uint16 // consecutive failures
+	info   lws.ClientConnectInfo
+	retry  lws.Sul
+	tries  uint16 // consecutive failures
+	gaveUp bool   // the policy stopped concealing failures
 }
 
 // connect is the retry sul's callback (lws's connect_client).
@@ -44,6 +45,7 @@ func (vhd *clientVhd) connect(ctx *lws.Context) {
 func (vhd *clientVhd) retryOrGiveUp(ctx *lws.Context) {
 	if !ctx.RetrySchedule(&vhd.retry, retryPolicy, &vhd.tries, func(*lws.Sul) { vhd.connect(ctx) }) {
 		logs.Errf(ctx.Logger(), "connection attempts exhausted")
+		vhd.gaveUp = true
 		ctx.Stop()
 	}
 }

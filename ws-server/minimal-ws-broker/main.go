@@ -3,7 +3,7 @@
 // on the path /publisher publish, all others subscribe; ws-client-tx is a
 // publisher.
 //
-//	go run . [-d <loglevel>]
+//	go run . [--port <port>] [-d <loglevel>]
 package main
 
 import (
@@ -27,21 +27,27 @@ var (
 	mountOrigin embed.FS
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(7681),
+}
+
 func main() {
 	// Ctrl-C cancels the context; Run then closes every connection.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, 7681, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, nil)
+	stop()
+	cmdline.Exit(err)
 }
 
-// run is the whole example; tests call it with port 0 and a ready hook that
-// receives the context once it listens.
-func run(ctx context.Context, args []string, port int, ready func(*lws.Context)) error {
-	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal ws broker | visit http://localhost:7681")
+// run is the whole example; tests call it with "--port 0" and a ready hook
+// that receives the context once it listens.
+func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(os.Stderr, o.LogLevel())
 
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {
@@ -51,7 +57,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 		Logger: log,
 		VhostInfo: lws.VhostInfo{
 			Name: "localhost",
-			Port: port,
+			Port: o.Int("--port"),
 			// By lws convention protocols[0] serves HTTP; the mount does the work.
 			Protocols: []*lws.Protocol{{Name: "http", Callback: lws.HTTPDummy}, ProtocolLwsMinimalBroker},
 			Mounts: []lws.Mount{{
@@ -67,6 +73,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
+	logs.Userf(log, "LWS minimal ws broker | visit http://localhost:%d", c.Vhosts()[0].Port())
 	if ready != nil {
 		ready(c)
 	}

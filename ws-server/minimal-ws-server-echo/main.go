@@ -3,11 +3,9 @@
 // the table, so clients that name no subprotocol get it. It is the target
 // for Autobahn-style testing and for minimal-ws-client-echo.
 //
-//	go run . [-d <loglevel>] [-p <port>] [-o] [-n]
+//	go run . [--port <port>] [-o] [-n] [-d <loglevel>]
 //
-// -p sets the port (7681), -o exits after the first connection closes (exit
-// status 0 only if a whole message was echoed), -n turns permessage-deflate
-// off.
+// --help lists the switches.
 package main
 
 import (
@@ -23,34 +21,43 @@ import (
 	"github.com/lws-go/lws-go/lws/logs"
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(7681, "-p"),
+	{Name: "-o", Help: "exit after the first connection closes: status 0 only if a whole message was echoed"},
+	{Name: "-n", Help: "no permessage-deflate"},
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, nil)
+	stop()
+	cmdline.Exit(err)
 }
 
 // errEchoFailed is -o's failure: the connection closed before a whole
 // message went back.
 var errEchoFailed = errors.New("echo: completed failed: no whole message was echoed")
 
-// run is the whole example; tests pass "-p 0" and a ready hook.
+// run is the whole example; tests pass "--port 0" and a ready hook.
 func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
-	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(os.Stderr, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws server echo + permessage-deflate + multifragment bulk message")
 	logs.Userf(log, "   lws-minimal-ws-server-echo [-n (no exts)] [-p port] [-o (once)]")
 
-	once := cmdline.Has(args, "-o")
+	once := o.Has("-o")
 	info := lws.ContextInfo{
 		Logger: log,
 		VhostInfo: lws.VhostInfo{
-			Port:      cmdline.Int(args, "-p", 7681),
+			Port:      o.Int("--port"),
 			Protocols: []*lws.Protocol{ProtocolLwsMinimalServerEcho},
 			// The per-vhost option the protocol reads at PROTOCOL_INIT.
 			PVO:     lws.PVO{"lws-minimal-server-echo": {"options": map[bool]string{true: "1", false: "0"}[once]}},
-			Deflate: !cmdline.Has(args, "-n"),
+			Deflate: !o.Has("-n"),
 			Options: lws.OptionValidateUTF8,
 		},
 	}

@@ -4,10 +4,9 @@
 // (protocol_lws_minimal_pmd_bulk.go). Its peers are the page at
 // http://localhost:7681 and ws-client/minimal-ws-client-pmd-bulk.
 //
-//	go run . [-d <loglevel>] [-n] [-c] [-b] [-p <port>]
+//	go run . [--port <port>] [-n] [-c] [-b] [-d <loglevel>]
 //
-// -c sends compressible text instead of random bytes, -b sends the message
-// as one write; -p (not in lws) moves the port from 7681.
+// --help lists the switches.
 package main
 
 import (
@@ -27,40 +26,52 @@ import (
 //go:embed mount-origin
 var mountOrigin embed.FS
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(7681),
+	{Name: "-n", Help: "no permessage-deflate"},
+	{Name: "-c", Help: "send compressible text instead of random bytes (the client must match)"},
+	{Name: "-b", Help: "send the message as one write instead of 1 KB fragments"},
 }
 
-func flag(args []string, sw string) string {
-	if cmdline.Has(args, sw) {
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, nil)
+	stop()
+	cmdline.Exit(err)
+}
+
+// pvo is a switch as the protocol's per-vhost option: "1" or "0".
+func pvo(o *cmdline.Values, sw string) string {
+	if o.Has(sw) {
 		return "1"
 	}
 	return "0"
 }
 
+// run is the whole example; tests pass "--port 0" and a ready hook.
 func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
-	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal ws server + permessage-deflate | visit http://localhost:7681")
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(os.Stderr, o.LogLevel())
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {
 		return fmt.Errorf("mount-origin: %w", err)
 	}
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{
-		Port:      cmdline.Int(args, "-p", 7681),
+		Port:      o.Int("--port"),
 		Protocols: []*lws.Protocol{{Name: "http", Callback: lws.HTTPDummy}, ProtocolPmdBulk},
 		Mounts:    []lws.Mount{{Mountpoint: "/", OriginFS: origin, Def: "index.html", OriginProtocol: lws.OriginFile}},
 		Options:   lws.OptionHTTPHeadersSecurity,
-		Deflate:   !cmdline.Has(args, "-n"), // lws's extensions table
-		PVO:       lws.PVO{"lws-minimal-pmd-bulk": {"text": flag(args, "-c"), "blob": flag(args, "-b")}},
+		Deflate:   !o.Has("-n"), // lws's extensions table
+		PVO:       lws.PVO{"lws-minimal-pmd-bulk": {"text": pvo(o, "-c"), "blob": pvo(o, "-b")}},
 	}})
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
+	logs.Userf(log, "LWS minimal ws server + permessage-deflate | visit http://localhost:%d", c.Vhosts()[0].Port())
 	if ready != nil {
 		ready(c)
 	}

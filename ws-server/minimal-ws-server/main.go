@@ -3,11 +3,9 @@
 // the "lws-minimal" ws protocol (protocol_lws_minimal.go), in which text
 // sent by any browser tab appears in all of them.
 //
-//	go run . [-d <loglevel>] [-s] [-h] [-v]
+//	go run . [--port <port>] [-s] [-h] [-v] [-d <loglevel>]
 //
-// -s serves https/wss with the localhost certificate the example carries,
-// -h refuses ws upgrades whose Host: is not this vhost, -v pings idle
-// clients after 3 s and hangs up after 10 s.
+// --help lists the switches.
 package main
 
 import (
@@ -35,21 +33,30 @@ var (
 	keyPEM []byte
 )
 
+// switches are the command line: lws's names and defaults (lws_switches).
+var switches = cmdline.Switches{
+	cmdline.Port(7681),
+	{Name: "-s", Help: "serve https/wss with the localhost-100y certificate the example carries"},
+	{Name: "-h", Help: "strict Host: check: refuse ws upgrades whose Host: is not this vhost"},
+	{Name: "-v", Help: "validity: ping idle clients after 3 s, hang up after 10 s"},
+}
+
 func main() {
 	// Ctrl-C cancels the context; Run then closes every connection.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args, 7681, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	err := run(ctx, os.Args, nil)
+	stop()
+	cmdline.Exit(err)
 }
 
-// run is the whole example; tests call it with port 0 and a ready hook that
-// receives the context once it listens.
-func run(ctx context.Context, args []string, port int, ready func(*lws.Context)) error {
-	log := logs.New(os.Stderr, cmdline.Builtin(args).LogLevel)
-	logs.Userf(log, "LWS minimal ws server | visit http://localhost:7681 (-s = use TLS / https)")
+// run is the whole example; tests call it with "--port 0" and a ready hook
+// that receives the context once it listens.
+func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
+	o, err := switches.Parse(args)
+	if err != nil {
+		return err
+	}
+	log := logs.New(os.Stderr, o.LogLevel())
 
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {
@@ -59,7 +66,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 		Logger: log,
 		VhostInfo: lws.VhostInfo{
 			Name: "localhost",
-			Port: port,
+			Port: o.Int("--port"),
 			// By lws convention protocols[0] serves HTTP; the mount does the work.
 			Protocols: []*lws.Protocol{{Name: "http", Callback: lws.HTTPDummy}, ProtocolLwsMinimal},
 			Mounts: []lws.Mount{{
@@ -71,14 +78,14 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 			Options: lws.OptionHTTPHeadersSecurity,
 		},
 	}
-	if cmdline.Has(args, "-s") {
+	if o.Has("-s") {
 		logs.Userf(log, "Server using TLS")
 		info.TLS = lws.TLSInfo{CertMem: certPEM, KeyMem: keyPEM}
 	}
-	if cmdline.Has(args, "-h") {
+	if o.Has("-h") {
 		info.Options |= lws.OptionVhostUpgStrictHost
 	}
-	if cmdline.Has(args, "-v") {
+	if o.Has("-v") {
 		info.RetryPolicy = &lws.RetryBackoff{SecsSinceValidPing: 3, SecsSinceValidHangup: 10}
 	}
 
@@ -86,6 +93,7 @@ func run(ctx context.Context, args []string, port int, ready func(*lws.Context))
 	if err != nil {
 		return fmt.Errorf("lws init failed: %w", err)
 	}
+	logs.Userf(log, "LWS minimal ws server | visit http://localhost:%d (-s = use TLS / https)", c.Vhosts()[0].Port())
 	if ready != nil {
 		ready(c)
 	}
