@@ -8,9 +8,9 @@
 //	go run ./secure-streams/minimal-secure-streams-proxy &
 //	go run ./secure-streams/minimal-secure-streams-client-tx
 //
-// Flags as lws's: -d <loglevel>, -p <tcp port> (else the abstract unix
-// socket @proxy.ss.lws), -i <interface, or unix socket path>; and --policy
-// <file> to serve another JSON policy.
+// Flags as lws's: -d <loglevel>, --port or -p <tcp port> (else the
+// abstract unix socket @proxy.ss.lws), -i <interface, or unix socket path>;
+// and --policy <file> to serve another JSON policy.
 package main
 
 import (
@@ -36,8 +36,8 @@ var defaultPolicy []byte
 
 // switches are the command line: lws's names and defaults (lws_switches).
 var switches = cmdline.Switches{
-	cmdline.Port(0, "-p"),
-	{Name: "-i", Kind: cmdline.String, Arg: "iface|path", Help: "interface to bind with --port; else the unix socket (default @proxy.ss.lws)"},
+	{Name: "--port", Aliases: []string{"-p"}, Kind: cmdline.Int, Arg: "port", Help: "listen on this TCP port instead of a unix socket", Max: 65535},
+	{Name: "-i", Kind: cmdline.String, Arg: "where", Help: "interface to bind with --port, else the unix socket path (default @proxy.ss.lws)"},
 	{Name: "--policy", Kind: cmdline.String, Arg: "file", Help: "a JSON policy to use instead of the one compiled in"},
 }
 

@@ -60,7 +60,9 @@ func run(ctx context.Context, args []string, logOut io.Writer) error {
 	if err := c.Run(ctx); err != nil {
 		return err
 	}
-	if published(c.Vhosts()[0], ProtocolBrokerClient) == 0 {
+	n := published(c.Vhosts()[0], ProtocolBrokerClient)
+	logs.Userf(log, "published %d messages", n)
+	if n == 0 {
 		return errNothingSent
 	}
 	return nil

@@ -1,10 +1,11 @@
-package main
+package examples
 
 import (
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -12,18 +13,16 @@ import (
 // Every example's protocol file stands alone, as a plugin build needs: it
 // type-checks by itself (go vet on the single file, which compiles exactly
 // what `go build -buildmode=plugin <file>` compiles), exports LwsPlugin and
-// registers it at init. TestChatFromPlugin builds one of them for real.
+// registers it at init. lwsws's TestChatFromPlugin builds one of them for
+// real.
 func TestEveryProtocolFileStandsAlone(t *testing.T) {
-	all, err := filepath.Glob("../*/*/protocol_*.go")
+	files, err := filepath.Glob(filepath.Join(root, "*", "*", "protocol_*.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []string
-	for _, f := range all {
-		if !strings.HasPrefix(f, "../lws/") { // the core's own, compiled in
-			files = append(files, f)
-		}
-	}
+	files = slices.DeleteFunc(files, func(f string) bool { // the core's own, compiled in
+		return strings.HasPrefix(f, filepath.Join(root, "lws")+string(filepath.Separator))
+	})
 	if len(files) < 20 {
 		t.Fatalf("found only %d protocol files", len(files))
 	}
