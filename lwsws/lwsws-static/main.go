@@ -3,7 +3,7 @@
 // LWS_PLUGIN_STATIC, Caddy's xcaddy), for platforms without Go plugin
 // support or for a single self-contained binary.
 //
-//	go run ./lwsws/lwsws-static -o lwsws-chat ws-server/minimal-ws-server/protocol_lws_minimal.go
+//	go run ./lwsws/lwsws-static -o "$(go env GOPATH)/bin/lwsws-chat" ws-server/minimal-ws-server/protocol_lws_minimal.go
 //
 // Each protocol file is copied, unchanged but for its package clause, into
 // a package of its own in a scratch module, so several files (each with its
