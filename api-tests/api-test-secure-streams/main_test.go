@@ -10,7 +10,7 @@ import (
 
 func TestPass(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"api-test"}, &out); err != nil || !strings.HasSuffix(strings.TrimSpace(out.String()), "Completed: PASS") {
+	if err := run(context.Background(), switches.MustParse([]string{"api-test"}), &out); err != nil || !strings.HasSuffix(strings.TrimSpace(out.String()), "Completed: PASS") {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	for _, want := range []string{"httpbin_get: QOS_ACK_REMOTE", "httpbin_get404: QOS_NACK_REMOTE", "httpbin_post: QOS_ACK_REMOTE"} {
@@ -27,7 +27,7 @@ func TestFailsWhenExpectationsAreWrong(t *testing.T) {
 	defer func() { tests = saved }()
 	tests = []atss{{streamtype: "httpbin_get", expectNack: true}}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"api-test"}, &out); !errors.Is(err, errFail) || !strings.Contains(out.String(), "Completed: FAIL") {
+	if err := run(context.Background(), switches.MustParse([]string{"api-test"}), &out); !errors.Is(err, errFail) || !strings.Contains(out.String(), "Completed: FAIL") {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 }

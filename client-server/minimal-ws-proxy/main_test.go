@@ -30,7 +30,7 @@ func upstream(t *testing.T) string {
 func proxy(t *testing.T, up string) *lws.Context {
 	t.Helper()
 	return lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, []string{"proxy", "--port", "0", "--upstream", up}, ready)
+		return run(ctx, switches.MustParse([]string{"proxy", "--port", "0", "--upstream", up}), ready)
 	})
 }
 

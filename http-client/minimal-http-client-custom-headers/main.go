@@ -9,8 +9,7 @@
 //	go run ./test-apps/test-server &
 //	go run ./http-client/minimal-http-client-custom-headers
 //
-// -l uses TLS to localhost with self-signed allowed (test server with -s),
-// -n turns TLS off, -p sets the port.
+// --help lists the switches.
 package main
 
 import (
@@ -19,8 +18,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -35,19 +32,12 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var errFailed = errors.New("custom headers: no 200 response with test-custom-header")
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal http client Custom Headers [-d<verbosity>] [-l] [--h1]")
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{

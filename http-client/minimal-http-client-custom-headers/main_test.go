@@ -36,7 +36,7 @@ func serve(t *testing.T, custom bool) int {
 
 func TestSendsAndReadsCustomHeaders(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"x", "-p", strconv.Itoa(serve(t, true))}, &out); err != nil {
+	if err := run(context.Background(), switches.MustParse([]string{"x", "-p", strconv.Itoa(serve(t, true))}), &out); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "custom header: 'hello'") {
@@ -46,7 +46,7 @@ func TestSendsAndReadsCustomHeaders(t *testing.T) {
 
 func TestMissingCustomHeaderFails(t *testing.T) {
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"x", "-p", strconv.Itoa(serve(t, false))}, &out)
+	err := run(context.Background(), switches.MustParse([]string{"x", "-p", strconv.Itoa(serve(t, false))}), &out)
 	if !errors.Is(err, errFailed) || !strings.Contains(out.String(), "Can't find test-custom-header") {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}

@@ -7,7 +7,7 @@
 //	go run ./test-apps/test-server &
 //	go run ./http-client/minimal-http-client-hugeurl [--h1]
 //
-// -l uses TLS to localhost with self-signed allowed, -p sets the port.
+// --help lists the switches.
 package main
 
 import (
@@ -16,9 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -33,10 +31,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var errNot200 = errors.New("hugeurl: no 200 response")
@@ -44,11 +39,7 @@ var errNot200 = errors.New("hugeurl: no 200 response")
 // hugePath is lws's: a parameter of 2,000 zeros.
 var hugePath = "/?fakeparam=" + strings.Repeat("0", 2000)
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args) // --ignore-sigterm, lws's CI habit, is handled here
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal http client hugeurl [-d<verbosity>] [-l] [--h1]")
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{

@@ -49,7 +49,7 @@ func TestHugeURL(t *testing.T) {
 	for _, extra := range [][]string{nil, {"--h1"}} {
 		var out bytes.Buffer
 		args := append([]string{"hugeurl", "-l", "-p", port}, extra...)
-		if err := run(context.Background(), args, &out); err != nil {
+		if err := run(context.Background(), switches.MustParse(args), &out); err != nil {
 			t.Fatalf("%v: %v\n%s", extra, err, out.String())
 		}
 		if got := <-seen; got != strings.Repeat("0", 2000) {

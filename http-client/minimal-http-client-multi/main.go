@@ -11,10 +11,8 @@
 //	go run ./http-server/minimal-http-server-tls &
 //	go run ./http-client/minimal-http-client-multi -p
 //
-// Flags as lws's: -s (staggered starts), -p (pipeline), --h1, -l, -n
-// (fetch /1.png../8.png), --post (multipart POST to /formtest: run the
-// test server with -s), -c <1..8>, --path, --server, --port, --no-tls,
-// --limit <n> (at most n TLS connections at once).
+// The switches are lws's (--help lists them); --post needs the test server
+// with -s.
 package main
 
 import (
@@ -23,9 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
@@ -53,10 +49,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var errFailed = errors.New("http client multi: not every transaction completed")
@@ -108,11 +101,7 @@ func parse(o *cmdline.Values) options {
 	return opts
 }
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	sw, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, sw *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, sw.LogLevel())
 	logs.Userf(log, "LWS minimal http client [-s (staggered)] [-p (pipeline)]")
 	logs.Userf(log, "   [--h1 (http/1 only)] [-l (localhost)] [-d <logs>]")

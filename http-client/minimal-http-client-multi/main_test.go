@@ -47,7 +47,7 @@ func server(t *testing.T) string {
 
 func multi(args ...string) (string, error) {
 	var out bytes.Buffer
-	err := run(context.Background(), append([]string{"http-client-multi"}, args...), &out)
+	err := run(context.Background(), switches.MustParse(append([]string{"http-client-multi"}, args...)), &out)
 	return out.String(), err
 }
 

@@ -10,10 +10,8 @@
 //	go run ./test-apps/test-server &
 //	go run ./http-client/minimal-http-client-post
 //
-// Flags as lws's: -l (localhost:7681 over TLS, self-signed allowed: the test
-// server with -s), -m (four POSTs), --form1 (path /form1), --port <n>,
-// --h1; and --server <host> (TLS on 443, path /testserver/formtest) to reach
-// a public lws test server.
+// The switches are lws's (--help lists them), and --server <host> reaches a
+// public lws test server (TLS on 443, path /testserver/formtest).
 package main
 
 import (
@@ -22,8 +20,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -41,10 +37,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var errFailed = errors.New("http client post: not every POST got a 200")
@@ -75,11 +68,7 @@ func connectInfo(o *cmdline.Values) lws.ClientConnectInfo {
 	return i
 }
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal http client - POST [-d<verbosity>] [-l] [--h1]")
 	clients := 1

@@ -37,7 +37,7 @@ func formServer(t *testing.T) string {
 func post(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), append([]string{"http-client-post"}, args...), &out)
+	err := run(context.Background(), switches.MustParse(append([]string{"http-client-post"}, args...)), &out)
 	return out.String(), err
 }
 

@@ -8,9 +8,7 @@
 //	go run ./test-apps/test-server &
 //	go run ./http-client/minimal-http-client
 //
-// Flags as lws's: -l (localhost:7681 over TLS, self-signed allowed: the test
-// server with -s), -n / --nossl, --h1, --h2-prior-knowledge, -p <port>,
-// --server <host> (TLS on port 443), --path <path>, -j, -k, -m, -e.
+// The switches are lws's; --help lists them.
 package main
 
 import (
@@ -19,8 +17,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -43,10 +39,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var errNot200 = errors.New("http client: no 200 response")
@@ -74,11 +67,7 @@ func target(o *cmdline.Values) (server string, port int, flags lws.ClientSSL) {
 	return server, port, flags
 }
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal http client [-d<verbosity>] [-l] [--h1]")
 	server, port, flags := target(o)

@@ -35,7 +35,7 @@ func server(t *testing.T, tlsInfo lws.TLSInfo) string {
 func fetch(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), append([]string{"http-client"}, args...), &out)
+	err := run(context.Background(), switches.MustParse(append([]string{"http-client"}, args...)), &out)
 	return out.String(), err
 }
 

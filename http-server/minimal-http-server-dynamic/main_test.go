@@ -17,7 +17,7 @@ import (
 func start(t *testing.T) (httpPort, tlsPort string) {
 	t.Helper()
 	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, []string{"lws-minimal-http-server-dynamic", "--port", "0", "--tls-port", "0"}, ready)
+		return run(ctx, switches.MustParse([]string{"lws-minimal-http-server-dynamic", "--port", "0", "--tls-port", "0"}), ready)
 	})
 	_, httpPort, _ = net.SplitHostPort(c.VhostByName("http").Addr())
 	_, tlsPort, _ = net.SplitHostPort(c.VhostByName("localhost").Addr())

@@ -17,8 +17,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -36,10 +34,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr, nil)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr, nil) })
 }
 
 // vhostInfo describes one vhost serving its own folder.
@@ -61,11 +56,7 @@ func vhostInfo(name string, port int) (lws.VhostInfo, error) {
 // run is the whole example. --port is localhost1's and --shared-port the
 // one localhost2 and localhost3 share (0 picks a free port, and localhost3
 // then joins whatever localhost2 got).
-func run(ctx context.Context, args []string, logOut io.Writer, ready func(*lws.Context)) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer, ready func(*lws.Context)) error {
 	log := logs.New(logOut, o.LogLevel())
 
 	// EXPLICIT_VHOSTS: the context makes no default vhost; we create ours.

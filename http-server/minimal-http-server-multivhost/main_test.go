@@ -17,7 +17,7 @@ import (
 func start(t *testing.T) *lws.Context {
 	t.Helper()
 	return lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, []string{"lws-minimal-http-server-multivhost", "--port", "0", "--shared-port", "0"}, io.Discard, ready)
+		return run(ctx, switches.MustParse([]string{"lws-minimal-http-server-multivhost", "--port", "0", "--shared-port", "0"}), io.Discard, ready)
 	})
 }
 
@@ -71,7 +71,7 @@ func TestDieAfterVhostNotifies(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(context.Background(), []string{"x", "--port", "0", "--shared-port", "0", "--die-after-vhost"}, &logs, nil)
+		done <- run(context.Background(), switches.MustParse([]string{"x", "--port", "0", "--shared-port", "0", "--die-after-vhost"}), &logs, nil)
 	}()
 	select {
 	case err := <-done:

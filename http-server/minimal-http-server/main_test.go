@@ -14,7 +14,7 @@ import (
 func start(t *testing.T, args ...string) string {
 	t.Helper()
 	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, append([]string{"lws-minimal-http-server", "--port", "0"}, args...), ready)
+		return run(ctx, switches.MustParse(append([]string{"lws-minimal-http-server", "--port", "0"}, args...)), ready)
 	})
 	return "http://" + c.Vhosts()[0].Addr()
 }

@@ -14,25 +14,27 @@
 //   - the builtins of lws_cmdline_option_handle_builtin are in every table:
 //     "-d <mask>", the log bitmask, and "--ignore-sigterm".
 //
-// An example's main hands whatever its run returned to Exit, which prints
-// the help and exits 0, prints the one-line usage error and exits 2, or
-// prints the failure and exits 1:
+// An example's main hands the table and its run function to Main, which
+// parses os.Args (printing the help and exiting 0, or printing the
+// one-line usage error and exiting 2), runs it with a context that Ctrl-C
+// cancels, and exits 0, or 1 with the error run returned:
 //
 //	var switches = cmdline.Switches{
 //		cmdline.Port(7681, "-p"),
 //		{Name: "-o", Help: "exit after the first connection closes"},
 //	}
 //
-//	func run(ctx context.Context, args []string) error {
-//		o, err := switches.Parse(args)
-//		if err != nil {
-//			return err
-//		}
+//	func main() { cmdline.Main(switches, run) }
+//
+//	func run(ctx context.Context, o *cmdline.Values) error {
 //		port, once := o.Int("--port"), o.Has("-o")
 //		...
+//
+// Tests call run with switches.MustParse(args).
 package cmdline
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -136,8 +138,6 @@ func (t Switches) lookup(spelling string) *Switch {
 
 // Parse reads args (program name first, as os.Args) against the table.
 // The error is a *UsageError for anything Parse refuses and for --help.
-// As lws's builtin handling does, --ignore-sigterm makes the process
-// ignore SIGTERM from then on.
 func (sw Switches) Parse(args []string) (*Values, error) {
 	prog := "program"
 	if len(args) > 0 {
@@ -215,9 +215,6 @@ func (sw Switches) Parse(args []string) (*Values, error) {
 			}
 		}
 		v.given[s.Name] = value
-	}
-	if v.Has("--ignore-sigterm") {
-		signal.Ignore(syscall.SIGTERM)
 	}
 	return v, nil
 }
@@ -325,6 +322,37 @@ func (v *Values) Help() string { return v.table.help(v.prog) }
 // check, such as a host:port), for Exit to report with status 2.
 func (v *Values) Errorf(format string, a ...any) error {
 	return &UsageError{Prog: v.prog, Msg: fmt.Sprintf(format, a...), Help: v.Help()}
+}
+
+// Main parses os.Args against the table and runs run with the values and
+// a context that Ctrl-C (SIGINT) or SIGTERM (unless --ignore-sigterm) cancels, then ends the program
+// with what it returned (Exit). A help request or a usage error ends it
+// before run starts.
+func Main(sw Switches, run func(ctx context.Context, o *Values) error) {
+	o, err := sw.Parse(os.Args)
+	if err != nil {
+		Exit(err)
+	}
+	stopOn := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if o.Has("--ignore-sigterm") {
+		// lws's builtin: a no-op SIGTERM handler, for CI runners.
+		signal.Ignore(syscall.SIGTERM)
+		stopOn = stopOn[:1]
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), stopOn...)
+	err = run(ctx, o)
+	stop()
+	Exit(err)
+}
+
+// MustParse is Parse for arguments known to be right, such as a test's:
+// it panics on a usage error.
+func (sw Switches) MustParse(args []string) *Values {
+	o, err := sw.Parse(args)
+	if err != nil {
+		panic(err)
+	}
+	return o
 }
 
 // Exit ends the program with what its run returned: nil exits 0; a help

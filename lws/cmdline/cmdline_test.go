@@ -155,3 +155,15 @@ func TestErrorf(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
 }
+
+func TestMustParse(t *testing.T) {
+	if v := table.MustParse([]string{"prog", "-p", "1"}); v.Int("--port") != 1 {
+		t.Fatalf("port %d", v.Int("--port"))
+	}
+	defer func() {
+		if _, ok := recover().(*UsageError); !ok {
+			t.Fatal("no usage error panic")
+		}
+	}()
+	table.MustParse([]string{"prog", "--bogus"})
+}

@@ -9,10 +9,8 @@
 //	go run ./secure-streams/minimal-secure-streams-proxy &
 //	go run ./secure-streams/minimal-secure-streams-client-tx
 //
-// Flags as lws's client builds: -d <loglevel>, -p <proxy tcp port> (else
-// the abstract unix socket @proxy.ss.lws), -i <unix socket path>, -a <proxy
-// address with -p>; and, lws-go's additions, --packets <n> and
-// --interval-ms <ms>.
+// The switches are lws's client builds' (-p, -i, -a), with --packets and
+// --interval-ms added; --help lists them.
 package main
 
 import (
@@ -21,8 +19,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
@@ -41,19 +37,12 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var errFailed = errors.New("minimal-secure-streams-client-tx: not every packet went through")
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS secure streams client TX [-d<verb>]")
 	proxy := &ss.ProxyInfo{Port: o.Int("-p")}

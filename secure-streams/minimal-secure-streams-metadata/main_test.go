@@ -40,7 +40,7 @@ func mintest(t *testing.T, port string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	overlay := []byte(`{"s": [{"mintest": {"port": ` + port + `}}]}`)
-	err := run(context.Background(), append([]string{"minimal-secure-streams-metadata"}, args...), &out, overlay)
+	err := run(context.Background(), switches.MustParse(append([]string{"minimal-secure-streams-metadata"}, args...)), &out, overlay)
 	return out.String(), err
 }
 

@@ -8,9 +8,7 @@
 //	go run ./secure-streams/minimal-secure-streams-proxy &
 //	go run ./secure-streams/minimal-secure-streams-client-tx
 //
-// Flags as lws's: -d <loglevel>, --port or -p <tcp port> (else the
-// abstract unix socket @proxy.ss.lws), -i <interface, or unix socket path>;
-// and --policy <file> to serve another JSON policy.
+// The switches are lws's, with --policy <file> added; --help lists them.
 package main
 
 import (
@@ -19,8 +17,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -42,22 +38,16 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr, nil)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr, nil) })
 }
 
 // run serves until ctx ends; ready, if set, gets the listener's address.
-func run(ctx context.Context, args []string, logOut io.Writer, ready func(string)) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer, ready func(string)) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS secure streams Proxy [-d<verb>]")
 	data := defaultPolicy
 	if o.Has("--policy") {
+		var err error
 		if data, err = os.ReadFile(o.String("--policy")); err != nil {
 			return fmt.Errorf("policy: %w", err)
 		}

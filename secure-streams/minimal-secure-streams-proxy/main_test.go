@@ -64,7 +64,7 @@ func TestClientThroughProxy(t *testing.T) {
 	listening := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"proxy", "-i", sock, "--policy", file}, &log, func(a string) { listening <- a })
+		done <- run(ctx, switches.MustParse([]string{"proxy", "-i", sock, "--policy", file}), &log, func(a string) { listening <- a })
 	}()
 	select {
 	case a := <-listening:
@@ -110,7 +110,7 @@ func TestClientThroughProxy(t *testing.T) {
 func TestBadPolicy(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "policy.json")
 	os.WriteFile(file, []byte(`{"s": [{"x": {"protocol": "nope"}}]}`), 0o644)
-	err := run(context.Background(), []string{"proxy", "--policy", file}, &bytes.Buffer{}, nil)
+	err := run(context.Background(), switches.MustParse([]string{"proxy", "--policy", file}), &bytes.Buffer{}, nil)
 	if err == nil || !strings.Contains(err.Error(), `unknown protocol "nope"`) {
 		t.Fatalf("%v", err)
 	}

@@ -10,9 +10,7 @@
 //	go run ./test-apps/test-server -s &
 //	go run ./secure-streams/minimal-secure-streams-seq [-f] [--h1post]
 //
-// Flags as lws's: -d <loglevel>; -f uses "mintest-fail" (port 22, to watch
-// the backoff until all retries fail); --h1post uses "minpost" (an h1 POST
-// of a form to /formtest).
+// The switches are lws's; --help lists them.
 package main
 
 import (
@@ -22,8 +20,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -42,21 +38,14 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr, nil)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr, nil) })
 }
 
 var errFailed = errors.New("minimal-secure-streams-seq: the sequence failed")
 
 // run is the whole example; tests pass an overlay to point the policy at
 // their server.
-func run(ctx context.Context, args []string, logOut io.Writer, overlay []byte) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer, overlay []byte) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal secure streams [-d<verbosity>][-f][--h1post]")
 	policy, err := ss.ParsePolicy(policyJSON)

@@ -40,7 +40,7 @@ func testServer(t *testing.T) string {
 
 func runSeq(t *testing.T, overlay string, args ...string) (string, error) {
 	var out bytes.Buffer
-	err := run(context.Background(), append([]string{"seq"}, args...), &out, []byte(overlay))
+	err := run(context.Background(), switches.MustParse(append([]string{"seq"}, args...)), &out, []byte(overlay))
 	return out.String(), err
 }
 

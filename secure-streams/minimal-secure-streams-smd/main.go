@@ -7,7 +7,7 @@
 //
 //	go run ./secure-streams/minimal-secure-streams-smd
 //
-// Flags as lws's: -d <loglevel>.
+// Its only switches are lws's builtins; --help lists them.
 package main
 
 import (
@@ -17,8 +17,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
@@ -35,19 +33,12 @@ var policyJSON []byte
 var switches = cmdline.Switches{}
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var errFailed = errors.New("minimal-secure-streams-smd: too few messages")
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS Secure Streams SMD test client [-d<verb>]")
 	policy, err := ss.ParsePolicy(policyJSON)

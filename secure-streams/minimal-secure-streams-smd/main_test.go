@@ -12,7 +12,7 @@ import (
 // its own NETWORK messages (every other one it sends) and no INTERACTION.
 func TestSMD(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"smd"}, &out); err != nil || !strings.Contains(out.String(), "Completed: OK") {
+	if err := run(context.Background(), switches.MustParse([]string{"smd"}), &out); err != nil || !strings.Contains(out.String(), "Completed: OK") {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	var ssRx, directRx, tx int

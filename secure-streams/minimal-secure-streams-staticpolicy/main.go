@@ -9,7 +9,7 @@
 //	go run ./http-server/minimal-http-server-tls &
 //	go run ./secure-streams/minimal-secure-streams-staticpolicy
 //
-// Flags as lws's: -d <loglevel>, --timeout_ms <ms> (3000).
+// The switches are lws's; --help lists them.
 package main
 
 // policy2go is in the core, so this works in a copy of the example too.
@@ -21,8 +21,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
@@ -37,21 +35,14 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr, 0)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr, 0) })
 }
 
 var errFailed = errors.New("minimal-secure-streams-staticpolicy: the page did not arrive")
 
 // run is the whole example; tests pass the port of their server (a static
 // policy has no overlays, so the streamtype's port is changed in place).
-func run(ctx context.Context, args []string, logOut io.Writer, port int) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer, port int) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS secure streams static policy test client [-d<verb>]")
 	if port != 0 {

@@ -66,7 +66,7 @@ func TestFetchWithStaticPolicy(t *testing.T) {
 	_, ps, _ := net.SplitHostPort(c.Vhosts()[0].Addr())
 	port, _ := strconv.Atoi(ps)
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"staticpolicy"}, &out, port); err != nil {
+	if err := run(context.Background(), switches.MustParse([]string{"staticpolicy"}), &out, port); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	log := out.String()

@@ -11,8 +11,7 @@
 //	go run ./http-server/minimal-http-server-tls &
 //	go run ./secure-streams/minimal-secure-streams
 //
-// Flags as lws's: -d <loglevel>, --timeout_ms <ms> (3000); and --policy
-// <file> to use another JSON policy.
+// The switches are lws's, with --policy <file> added; --help lists them.
 package main
 
 import (
@@ -22,8 +21,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
@@ -45,25 +42,19 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr, nil)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr, nil) })
 }
 
 var errFailed = errors.New("minimal-secure-streams: the page did not arrive")
 
 // run is the whole example; tests pass an overlay (lws_ss_policy_overlay)
 // to point the stream at their server.
-func run(ctx context.Context, args []string, logOut io.Writer, overlay []byte) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer, overlay []byte) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS secure streams test client [-d<verb>]")
 	data := defaultPolicy
 	if o.Has("--policy") {
+		var err error
 		if data, err = os.ReadFile(o.String("--policy")); err != nil {
 			return fmt.Errorf("policy: %w", err)
 		}

@@ -16,7 +16,7 @@ import (
 func start(t *testing.T, args ...string) string {
 	t.Helper()
 	c := lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, append([]string{"test-server", "--port", "0"}, args...), ready)
+		return run(ctx, switches.MustParse(append([]string{"test-server", "--port", "0"}, args...)), ready)
 	})
 	_, port, _ := net.SplitHostPort(c.Vhosts()[0].Addr())
 	return port

@@ -5,9 +5,7 @@
 //
 //	go run ./ws-client/minimal-ws-client-echo -s 127.0.0.1 -p 9001 -u "/runCase?case=1&agent=lws-go" -o
 //
-// -s <server> (localhost), -p <port> (7681), -u <path> (/), --ssl, -n (no
-// permessage-deflate), -o (exit 0 only if a final fragment was echoed;
-// without it the exit status is non-zero only on a connection error).
+// tools/wsfuzz is such a server. The switches are lws's; --help lists them.
 package main
 
 import (
@@ -16,8 +14,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -35,10 +31,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var (
@@ -46,11 +39,7 @@ var (
 	errNoEchoYet = errors.New("echo client: no final fragment was echoed")
 )
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client echo + permessage-deflate + multifragment bulk message")
 	logs.Userf(log, "   lws-minimal-ws-client-echo [-n (no exts)] [-u url] [-p port] [-o (once)]")

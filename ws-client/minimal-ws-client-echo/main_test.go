@@ -83,7 +83,7 @@ func TestEchoesEverythingWithAndWithoutDeflate(t *testing.T) {
 		if !compress {
 			args = append(args, "-n")
 		}
-		if err := run(context.Background(), args, io.Discard); err != nil {
+		if err := run(context.Background(), switches.MustParse(args), io.Discard); err != nil {
 			t.Fatalf("compress=%v: run: %v", compress, err)
 		}
 		if err := <-report; err != nil {
@@ -94,7 +94,7 @@ func TestEchoesEverythingWithAndWithoutDeflate(t *testing.T) {
 
 func TestExitStatuses(t *testing.T) {
 	// Nobody listening: a connection error is a failure, -o or not.
-	if err := run(context.Background(), []string{"echo", "-s", "127.0.0.1", "-p", "1"}, io.Discard); !errors.Is(err, errConnect) {
+	if err := run(context.Background(), switches.MustParse([]string{"echo", "-s", "127.0.0.1", "-p", "1"}), io.Discard); !errors.Is(err, errConnect) {
 		t.Fatalf("no server: %v", err)
 	}
 	// A server that closes at once: with -o that is a failure (nothing
@@ -109,10 +109,10 @@ func TestExitStatuses(t *testing.T) {
 	}))
 	defer srv.Close()
 	host, p, _ := net.SplitHostPort(srv.Listener.Addr().String())
-	if err := run(context.Background(), []string{"echo", "-s", host, "-p", p, "-o"}, io.Discard); !errors.Is(err, errNoEchoYet) {
+	if err := run(context.Background(), switches.MustParse([]string{"echo", "-s", host, "-p", p, "-o"}), io.Discard); !errors.Is(err, errNoEchoYet) {
 		t.Fatalf("-o with nothing echoed: %v", err)
 	}
-	if err := run(context.Background(), []string{"echo", "-s", host, "-p", p}, io.Discard); err != nil {
+	if err := run(context.Background(), switches.MustParse([]string{"echo", "-s", host, "-p", p}), io.Discard); err != nil {
 		t.Fatalf("without -o: %v", err)
 	}
 }

@@ -48,7 +48,7 @@ func TestIdleConnectionIsPinged(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"ping", "-d", "1039", "--port", strconv.Itoa(srv.Vhosts()[0].Port())}, &logs)
+		done <- run(ctx, switches.MustParse([]string{"ping", "-d", "1039", "--port", strconv.Itoa(srv.Vhosts()[0].Port())}), &logs)
 	}()
 	deadline := time.Now().Add(8 * time.Second)
 	for !strings.Contains(logs.String(), "received pong 1") && time.Now().Before(deadline) {
@@ -71,7 +71,7 @@ func TestIdleConnectionIsPinged(t *testing.T) {
 func TestNeverConnectedFails(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	if err := run(ctx, []string{"ping", "--port", "1"}, io.Discard); !errors.Is(err, errNeverConnected) {
+	if err := run(ctx, switches.MustParse([]string{"ping", "--port", "1"}), io.Discard); !errors.Is(err, errNeverConnected) {
 		t.Fatalf("run: %v", err)
 	}
 }

@@ -7,8 +7,8 @@
 //	go run ./ws-server/minimal-ws-server-pmd-bulk &
 //	go run ./ws-client/minimal-ws-client-pmd-bulk [-n] [-c]
 //
-// -c (compressible text) must match the server's; -s <server> and -p
-// <port> (not in lws) reach another server than localhost:7681.
+// -c (compressible text) must match the server's; --help lists the
+// switches.
 package main
 
 import (
@@ -17,8 +17,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -34,19 +32,12 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var errIncomplete = errors.New("pmd-bulk: the message did not go both ways intact")
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client + permessage-deflate + multifragment bulk message")
 	text := "0"

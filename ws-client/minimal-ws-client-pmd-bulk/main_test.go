@@ -73,7 +73,7 @@ func TestBothDirections(t *testing.T) {
 			host, port := server(t, len(tc.args) > 0 && tc.args[0] == "-c", report)
 			var logs bytes.Buffer
 			args := append([]string{"pmd-bulk", "-s", host, "-p", port}, tc.args...)
-			if err := run(context.Background(), args, &logs); err != nil {
+			if err := run(context.Background(), switches.MustParse(args), &logs); err != nil {
 				t.Fatalf("run: %v\n%s", err, logs.String())
 			}
 			if err := <-report; err != nil {
@@ -91,14 +91,14 @@ func TestBothDirections(t *testing.T) {
 // Mismatched options (-c on one side only) are caught, not passed.
 func TestMismatchFails(t *testing.T) {
 	host, port := server(t, true, make(chan error, 1))
-	if err := run(context.Background(), []string{"pmd-bulk", "-s", host, "-p", port}, io.Discard); err == nil {
+	if err := run(context.Background(), switches.MustParse([]string{"pmd-bulk", "-s", host, "-p", port}), io.Discard); err == nil {
 		t.Fatal("random bytes against a text server passed")
 	}
 }
 
 // Nobody listening: a failure, not a silent exit 0.
 func TestNoServerFails(t *testing.T) {
-	if err := run(context.Background(), []string{"pmd-bulk", "-s", "127.0.0.1", "-p", "1"}, io.Discard); !errors.Is(err, errIncomplete) {
+	if err := run(context.Background(), switches.MustParse([]string{"pmd-bulk", "-s", "127.0.0.1", "-p", "1"}), io.Discard); !errors.Is(err, errIncomplete) {
 		t.Fatalf("run: %v", err)
 	}
 }

@@ -6,9 +6,9 @@
 //	go run ./test-apps/test-server &
 //	go run ./ws-client/minimal-ws-client-rx [-t]
 //
-// -t stops after ten messages and exits 0 (lws's CI mode); -s <server>,
-// -p <port> and --ssl (implied by port 443) reach another server. Without
-// -t it exits 1 if not one message arrived (lws's exits 0).
+// -t stops after ten messages and exits 0 (lws's CI mode); without -t it
+// exits 1 if not one message arrived (lws's exits 0). --help lists the
+// switches.
 package main
 
 import (
@@ -17,8 +17,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -35,10 +33,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 var (
@@ -48,11 +43,7 @@ var (
 	errNothing = errors.New("rx: no message received")
 )
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client rx [-d <logs>] [--h2] [-t (test)]")
 	if o.Has("--h2") {

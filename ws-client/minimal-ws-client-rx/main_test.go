@@ -52,7 +52,7 @@ func TestTenMessages(t *testing.T) {
 	port := dumbServer(t, plugins.DumbIncrement)
 	var logs syncBuffer
 	start := time.Now()
-	err := run(context.Background(), []string{"rx", "-t", "-s", "127.0.0.1", "-p", strconv.Itoa(port)}, &logs)
+	err := run(context.Background(), switches.MustParse([]string{"rx", "-t", "-s", "127.0.0.1", "-p", strconv.Itoa(port)}), &logs)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, logs.String())
 	}
@@ -92,7 +92,7 @@ func TestTooFewMessagesFails(t *testing.T) {
 		}}
 	port := dumbServer(t, twice)
 	var logs syncBuffer
-	err := run(context.Background(), []string{"rx", "-t", "-s", "127.0.0.1", "-p", strconv.Itoa(port)}, &logs)
+	err := run(context.Background(), switches.MustParse([]string{"rx", "-t", "-s", "127.0.0.1", "-p", strconv.Itoa(port)}), &logs)
 	if !errors.Is(err, errTooFew) {
 		t.Fatalf("run: %v\n%s", err, logs.String())
 	}
@@ -101,7 +101,7 @@ func TestTooFewMessagesFails(t *testing.T) {
 // Without -t a run that received nothing (nobody listening) fails: lws's
 // exits 0, which tells a CI job nothing.
 func TestNothingReceivedFails(t *testing.T) {
-	if err := run(context.Background(), []string{"rx", "-s", "127.0.0.1", "-p", "1"}, io.Discard); !errors.Is(err, errNothing) {
+	if err := run(context.Background(), switches.MustParse([]string{"rx", "-s", "127.0.0.1", "-p", "1"}), io.Discard); !errors.Is(err, errNothing) {
 		t.Fatalf("run: %v", err)
 	}
 }

@@ -64,7 +64,7 @@ func TestSpam5000(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	before := heapAlloc()
 	start := time.Now()
-	err := run(context.Background(), []string{"spam", "-d", "1", "-c", "50", "-l", "5000", "--port", strconv.Itoa(port)}, io.Discard)
+	err := run(context.Background(), switches.MustParse([]string{"spam", "-d", "1", "-c", "50", "-l", "5000", "--port", strconv.Itoa(port)}), io.Discard)
 	if err != nil {
 		t.Fatalf("run: %v", err)
 	}
@@ -84,7 +84,7 @@ func TestSpam5000(t *testing.T) {
 }
 
 func TestFailsWhenServerIsMissing(t *testing.T) {
-	err := run(context.Background(), []string{"spam", "-d", "1", "-c", "2", "-l", "4", "--port", "1"}, io.Discard)
+	err := run(context.Background(), switches.MustParse([]string{"spam", "-d", "1", "-c", "2", "-l", "4", "--port", "1"}), io.Discard)
 	if !errors.Is(err, errIncomplete) {
 		t.Fatalf("run against nobody: %v", err)
 	}

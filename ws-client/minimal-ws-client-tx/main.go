@@ -7,8 +7,7 @@
 //	go run ./ws-server/minimal-ws-broker &
 //	go run ./ws-client/minimal-ws-client-tx
 //
-// -s <server> and -p <port> reach another broker. It runs until Ctrl-C
-// and exits 1 if nothing was published by then.
+// It runs until Ctrl-C and exits 1 if nothing was published by then.
 package main
 
 import (
@@ -17,8 +16,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -32,21 +29,14 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 // errNothingSent is the failure: the run ended before one message was
 // published.
 var errNothingSent = errors.New("ws client tx: nothing was published")
 
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client tx")
 	c, err := lws.NewContext(lws.ContextInfo{Logger: log, VhostInfo: lws.VhostInfo{

@@ -70,7 +70,9 @@ func TestPublishesAndReconnects(t *testing.T) {
 	port := srv.Vhosts()[0].Port()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"tx", "-s", "127.0.0.1", "-p", strconv.Itoa(port)}, io.Discard) }()
+	go func() {
+		done <- run(ctx, switches.MustParse([]string{"tx", "-s", "127.0.0.1", "-p", strconv.Itoa(port)}), io.Discard)
+	}()
 	expectBoth(t, got)
 	stop()
 	for len(got) > 0 {
@@ -89,7 +91,7 @@ func TestPublishesAndReconnects(t *testing.T) {
 func TestNothingPublishedFails(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	if err := run(ctx, []string{"tx", "-s", "127.0.0.1", "-p", "1"}, io.Discard); !errors.Is(err, errNothingSent) {
+	if err := run(ctx, switches.MustParse([]string{"tx", "-s", "127.0.0.1", "-p", "1"}), io.Discard); !errors.Is(err, errNothingSent) {
 		t.Fatalf("run: %v", err)
 	}
 }

@@ -7,11 +7,9 @@
 //	go run ./test-apps/test-server &
 //	go run ./ws-client/minimal-ws-client
 //
-// Flags, as lws's: -s <server> (localhost), -p <port> (7681), --protocol
-// <name> (dumb-increment-protocol), -j allow self-signed, -k allow
-// insecure, -m skip the hostname check, -e allow expired; and --ssl to use
-// TLS, which port 443 implies (lws always uses TLS towards its public host).
-// Unlike lws's, it exits 1 when it gives up after five failures in a row.
+// The switches are lws's, with --ssl added (port 443 implies it); --help
+// lists them. Unlike lws's, it exits 1 when it gives up after five
+// failures in a row.
 package main
 
 import (
@@ -20,9 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -42,10 +38,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr) })
 }
 
 // errGaveUp is the failure: the connection attempts ran out (lws exits 0
@@ -71,11 +64,7 @@ func sslFlags(o *cmdline.Values) lws.ClientSSL {
 
 // run is the whole example; it returns when ctx ends (Ctrl-C), or with
 // errGaveUp once the connection attempts are exhausted. Logs go to logOut.
-func run(ctx context.Context, args []string, logOut io.Writer) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws client")
 

@@ -89,7 +89,7 @@ func startClient(t *testing.T, logs *timedLog, args ...string) (done chan struct
 	ctx, cancel := context.WithCancel(context.Background())
 	done, result = make(chan struct{}), new(error)
 	go func() {
-		*result = run(ctx, append([]string{"lws-minimal-ws-client"}, args...), logs)
+		*result = run(ctx, switches.MustParse(append([]string{"lws-minimal-ws-client"}, args...)), logs)
 		close(done)
 	}()
 	t.Cleanup(func() {

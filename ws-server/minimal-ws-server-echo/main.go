@@ -13,8 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -29,10 +27,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, nil)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, nil) })
 }
 
 // errEchoFailed is -o's failure: the connection closed before a whole
@@ -40,11 +35,7 @@ func main() {
 var errEchoFailed = errors.New("echo: completed failed: no whole message was echoed")
 
 // run is the whole example; tests pass "--port 0" and a ready hook.
-func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, ready func(*lws.Context)) error {
 	log := logs.New(os.Stderr, o.LogLevel())
 	logs.Userf(log, "LWS minimal ws server echo + permessage-deflate + multifragment bulk message")
 	logs.Userf(log, "   lws-minimal-ws-server-echo [-n (no exts)] [-p port] [-o (once)]")

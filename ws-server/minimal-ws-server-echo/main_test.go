@@ -16,7 +16,7 @@ import (
 func start(t *testing.T, args ...string) *lws.Context {
 	t.Helper()
 	return lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, append([]string{"lws-minimal-ws-server-echo", "-p", "0"}, args...), ready)
+		return run(ctx, switches.MustParse(append([]string{"lws-minimal-ws-server-echo", "-p", "0"}, args...)), ready)
 	})
 }
 
@@ -133,7 +133,7 @@ func TestOnceMode(t *testing.T) {
 			ready := make(chan *lws.Context, 1)
 			done := make(chan error, 1)
 			go func() {
-				done <- run(context.Background(), []string{"x", "-p", "0", "-o"}, func(c *lws.Context) { ready <- c })
+				done <- run(context.Background(), switches.MustParse([]string{"x", "-p", "0", "-o"}), func(c *lws.Context) { ready <- c })
 			}()
 			c := <-ready
 			ws, _, err := websocket.DefaultDialer.Dial("ws://"+c.Vhosts()[0].Addr()+"/", nil)

@@ -15,8 +15,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -35,10 +33,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, nil)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, nil) })
 }
 
 // pvo is a switch as the protocol's per-vhost option: "1" or "0".
@@ -50,11 +45,7 @@ func pvo(o *cmdline.Values, sw string) string {
 }
 
 // run is the whole example; tests pass "--port 0" and a ready hook.
-func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, ready func(*lws.Context)) error {
 	log := logs.New(os.Stderr, o.LogLevel())
 	origin, err := fs.Sub(mountOrigin, "mount-origin")
 	if err != nil {

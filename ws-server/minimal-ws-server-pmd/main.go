@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/cmdline"
@@ -32,20 +30,13 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	// Ctrl-C cancels the context; Run then closes every connection.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, nil)
-	stop()
-	cmdline.Exit(err)
+	// Ctrl-C cancels ctx; Run then closes every connection.
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, nil) })
 }
 
 // run is the whole example; tests call it with "--port 0" and a ready hook
 // that receives the context once it listens.
-func run(ctx context.Context, args []string, ready func(*lws.Context)) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, ready func(*lws.Context)) error {
 	log := logs.New(os.Stderr, o.LogLevel())
 
 	origin, err := fs.Sub(mountOrigin, "mount-origin")

@@ -15,7 +15,7 @@ import (
 func start(t *testing.T) *lws.Context {
 	t.Helper()
 	return lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, []string{"lws-minimal-ws-server-pmd", "--port", "0"}, ready)
+		return run(ctx, switches.MustParse([]string{"lws-minimal-ws-server-pmd", "--port", "0"}), ready)
 	})
 }
 

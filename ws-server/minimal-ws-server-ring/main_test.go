@@ -16,7 +16,7 @@ import (
 func start(t *testing.T) *lws.Context {
 	t.Helper()
 	return lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, []string{"lws-minimal-ws-server-ring", "--port", "0"}, ready)
+		return run(ctx, switches.MustParse([]string{"lws-minimal-ws-server-ring", "--port", "0"}), ready)
 	})
 }
 

@@ -17,7 +17,7 @@ import (
 func start(t *testing.T) *lws.Context {
 	t.Helper()
 	return lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, []string{"lws-minimal-ws-server-threads", "--port", "0"}, ready)
+		return run(ctx, switches.MustParse([]string{"lws-minimal-ws-server-threads", "--port", "0"}), ready)
 	})
 }
 
@@ -68,7 +68,7 @@ func TestProducersStopWithContext(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"x", "--port", "0"}, nil) }()
+	go func() { done <- run(ctx, switches.MustParse([]string{"x", "--port", "0"}), nil) }()
 	time.Sleep(300 * time.Millisecond)
 	cancel()
 	if err := <-done; err != nil {

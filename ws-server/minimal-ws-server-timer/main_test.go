@@ -14,7 +14,7 @@ import (
 func start(t *testing.T, timing map[string]string, args ...string) *lws.Context {
 	t.Helper()
 	return lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, append([]string{"lws-minimal-ws-server-timer", "--port", "0"}, args...), timing, ready)
+		return run(ctx, switches.MustParse(append([]string{"lws-minimal-ws-server-timer", "--port", "0"}, args...)), timing, ready)
 	})
 }
 

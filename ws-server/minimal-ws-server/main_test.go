@@ -18,7 +18,7 @@ import (
 func start(t *testing.T, args ...string) *lws.Context {
 	t.Helper()
 	return lwstest.Start(t, func(ctx context.Context, ready func(*lws.Context)) error {
-		return run(ctx, append([]string{"lws-minimal-ws-server", "--port", "0"}, args...), ready)
+		return run(ctx, switches.MustParse(append([]string{"lws-minimal-ws-server", "--port", "0"}, args...)), ready)
 	})
 }
 
