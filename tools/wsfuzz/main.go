@@ -27,10 +27,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -45,10 +43,7 @@ var switches = cmdline.Switches{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Stderr, nil)
-	stop()
-	cmdline.Exit(err)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error { return run(ctx, o, os.Stderr, nil) })
 }
 
 // errFailed is the client's failure: a case did not pass.
@@ -56,11 +51,7 @@ var errFailed = errors.New("wsfuzz: not every case passed")
 
 // run serves, or with --client tests a server. ready, if set, gets the
 // address the server listens on.
-func run(ctx context.Context, args []string, logOut io.Writer, ready func(net.Addr)) error {
-	o, err := switches.Parse(args)
-	if err != nil {
-		return err
-	}
+func run(ctx context.Context, o *cmdline.Values, logOut io.Writer, ready func(net.Addr)) error {
 	log := logs.New(logOut, o.LogLevel())
 	if o.Has("--client") {
 		return fuzzingClient(ctx, log, o.String("--client"), o.Int("--case"))
@@ -98,6 +89,10 @@ func fuzzingClient(ctx context.Context, log *slog.Logger, url string, only int) 
 type results struct {
 	mu  sync.Mutex
 	got map[string]map[int]error
+	// running counts the cases still being played: a client may close and
+	// ask for the next case (or the report) before this side has finished
+	// with the last one.
+	running sync.WaitGroup
 }
 
 func (r *results) set(agent string, n int, err error) {
@@ -109,8 +104,15 @@ func (r *results) set(agent string, n int, err error) {
 	r.got[agent][n] = err
 }
 
-// summary says how agent did.
+// summary says how agent did, once the cases under way have finished
+// (within 10 s).
 func (r *results) summary(agent string) string {
+	done := make(chan struct{})
+	go func() { r.running.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ok := 0
@@ -154,6 +156,8 @@ func fuzzingServer(ctx context.Context, log *slog.Logger, port int, ready func(n
 			return
 		}
 		agent, c := r.URL.Query().Get("agent"), cases[n-1]
+		res.running.Add(1)
+		defer res.running.Done()
 		ws := upgrade(w, r, c.bufSize)
 		if ws == nil {
 			return

@@ -45,14 +45,14 @@ func echoServer(t *testing.T, corrupt func([]byte) []byte) string {
 
 func TestClientAgainstAnEchoServer(t *testing.T) {
 	var out strings.Builder
-	if err := run(context.Background(), []string{"wsfuzz", "--client", echoServer(t, nil)}, &out, nil); err != nil {
+	if err := run(context.Background(), switches.MustParse([]string{"wsfuzz", "--client", echoServer(t, nil)}), &out, nil); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	if got := strings.Count(out.String(), ": OK"); got != len(cases) {
 		t.Fatalf("%d cases OK, want %d:\n%s", got, len(cases), out.String())
 	}
 	bad := echoServer(t, func(m []byte) []byte { return append(m, 'x') })
-	if err := run(context.Background(), []string{"wsfuzz", "--client", bad, "--case", "1"}, io.Discard, nil); !errors.Is(err, errFailed) {
+	if err := run(context.Background(), switches.MustParse([]string{"wsfuzz", "--client", bad, "--case", "1"}), io.Discard, nil); !errors.Is(err, errFailed) {
 		t.Fatalf("a corrupting server: %v", err)
 	}
 }
@@ -63,7 +63,7 @@ func TestServerAgainstAnEchoClient(t *testing.T) {
 	done := make(chan error, 1)
 	var out strings.Builder
 	go func() {
-		done <- run(ctx, []string{"wsfuzz", "--port", "0", "-d", "1025"}, &out, func(a net.Addr) { addr <- a })
+		done <- run(ctx, switches.MustParse([]string{"wsfuzz", "--port", "0", "-d", "1025"}), &out, func(a net.Addr) { addr <- a })
 	}()
 	base := "ws://" + (<-addr).String()
 	d := websocket.Dialer{EnableCompression: true}
