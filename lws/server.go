@@ -67,6 +67,8 @@ func (c *Context) bind(vh *Vhost) error {
 	if keepalive == 0 {
 		keepalive = 5 * time.Second
 	}
+	// No ReadTimeout: net/http then clears the read deadline once a
+	// request's head is read, which replayConn relies on (fastpath.go).
 	l.srv = &http.Server{
 		Handler:           l,
 		ReadHeaderTimeout: vh.timeout(), // a slowloris header trickle is cut off here
