@@ -188,6 +188,15 @@ func (l *listener) pick(host string) *Vhost {
 // ServeHTTP is where every request on the port arrives: vhost selection,
 // then a ws upgrade or the vhost's mounts.
 func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
+		// RFC 9112 6.1: a request with both Content-Length and a
+		// Transfer-Encoding may be smuggling a second request in its
+		// body, and the server must close the connection after
+		// answering it. net/http drops the Content-Length of a chunked
+		// request before a handler sees it, so every chunked HTTP/1.x
+		// request ends its connection.
+		w.Header().Set("Connection", "close")
+	}
 	vh := l.pick(r.Host)
 	if vh == nil || vh.destroyed {
 		http.Error(w, "no vhost", http.StatusServiceUnavailable)
