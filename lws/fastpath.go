@@ -289,6 +289,7 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 		return 0, req, errNotFast
 	}
 	req.path = path
+	hasHost := false
 	for len(rest) > 2 {
 		var hl []byte
 		hl, rest, _ = bytes.Cut(rest, []byte("\r\n"))
@@ -299,10 +300,10 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 		value = bytes.TrimSpace(value)
 		switch {
 		case asciiEqualFold(name, "host"):
-			if req.host != nil {
-				return 0, req, errNotFast
+			if hasHost {
+				return 0, req, errNotFast // net/http answers the 400
 			}
-			req.host = value
+			hasHost, req.host = true, value
 		case asciiEqualFold(name, "connection"):
 			if asciiContainsFold(value, "close") {
 				req.close = true
@@ -320,7 +321,7 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 			return 0, req, errNotFast
 		}
 	}
-	if req.host == nil && !http10 {
+	if !hasHost && !http10 || !validHost(req.host) {
 		return 0, req, errNotFast // net/http answers the 400
 	}
 	return total, req, nil

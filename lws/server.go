@@ -197,6 +197,12 @@ func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// request ends its connection.
 		w.Header().Set("Connection", "close")
 	}
+	if !validHost(r.Host) {
+		l.ctx.log.Warn("invalid Host header refused", "host", r.Host, "peer", r.RemoteAddr, "status", http.StatusBadRequest)
+		w.Header().Set("Connection", "close")
+		http.Error(w, "400 Bad Request: invalid Host header", http.StatusBadRequest)
+		return
+	}
 	vh := l.pick(r.Host)
 	if vh == nil || vh.destroyed {
 		http.Error(w, "no vhost", http.StatusServiceUnavailable)
