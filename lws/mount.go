@@ -233,7 +233,15 @@ func (v *Vhost) serveFile(w http.ResponseWriter, r *http.Request, m *mountState,
 			v.notFound(w, r)
 			return
 		}
-		http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/")+"/", http.StatusMovedPermanently)
+		// lws redirects a directory to its URL with a '/' added. The
+		// path is cleaned first: from "//sub" a plain append would make
+		// "//sub/", which a browser reads as a protocol-relative URL to
+		// the host "sub" (an open redirect).
+		loc := path.Clean("/" + r.URL.Path)
+		if loc != "/" {
+			loc += "/"
+		}
+		http.Redirect(w, r, (&url.URL{Path: loc}).EscapedPath(), http.StatusMovedPermanently)
 		return
 	}
 	typ := Mimetype(name, m.Mount)
