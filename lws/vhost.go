@@ -245,6 +245,9 @@ func (v *Vhost) destroyProtocols() {
 	for _, pc := range v.protoConns {
 		_ = pc.call(ReasonProtocolDestroy, nil)
 	}
+	for _, m := range v.mounts {
+		m.close()
+	}
 	if v.info.Finalize != nil {
 		v.info.Finalize(v)
 	}
