@@ -3,6 +3,7 @@ package lws
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"testing"
 	"testing/fstest"
@@ -52,7 +53,7 @@ func TestFileCacheBounded(t *testing.T) {
 	for i := range cacheMaxEntries + 100 {
 		fsys[fmt.Sprintf("f%d.txt", i)] = &fstest.MapFile{Data: []byte("x")}
 	}
-	m, err := newMountState(&Mount{Mountpoint: "/", OriginFS: fsys, OriginProtocol: OriginFile})
+	m, err := newMountState(&Mount{Mountpoint: "/", OriginFS: fsys, OriginProtocol: OriginFile}, slog.Default())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -66,7 +67,7 @@ type mountState struct {
 	cacheControlHdr []string  // the mount's cache-control, computed once
 }
 
-func newMountState(m *Mount) (*mountState, error) {
+func newMountState(m *Mount, log *slog.Logger) (*mountState, error) {
 	ms := &mountState{Mount: m}
 	ms.cacheControlHdr = []string{ms.cacheControl()}
 	switch m.OriginProtocol {
@@ -88,7 +89,18 @@ func newMountState(m *Mount) (*mountState, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mount %q: proxy origin: %w", m.Mountpoint, err)
 		}
-		ms.proxy = httputil.NewSingleHostReverseProxy(u)
+		ms.proxy = &httputil.ReverseProxy{
+			// lws's proxy mount makes its own client connection to the
+			// origin: Host: is the origin's, and X-Forwarded-For names
+			// the peer lws accepted, nothing a client wrote (Rewrite
+			// starts from a request without the client's X-Forwarded-*
+			// headers; SetXForwarded adds ours).
+			Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.SetURL(u)
+				pr.SetXForwarded()
+			},
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		}
 	case OriginCallback:
 		if m.Protocol == "" {
 			return nil, fmt.Errorf("mount %q: callback mount names no protocol", m.Mountpoint)

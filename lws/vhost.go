@@ -91,7 +91,7 @@ func (c *Context) CreateVhost(info VhostInfo) (*Vhost, error) {
 		return nil, fmt.Errorf("vhost %q: %w", vh.name, err)
 	}
 	for i := range info.Mounts {
-		ms, err := newMountState(&info.Mounts[i])
+		ms, err := newMountState(&info.Mounts[i], c.log)
 		if err != nil {
 			return nil, fmt.Errorf("vhost %q: %w", vh.name, err)
 		}
