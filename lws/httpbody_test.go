@@ -1,9 +1,11 @@
 package lws
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -79,4 +81,63 @@ func TestHTTPBodyQueueBounded(t *testing.T) {
 		t.Fatalf("%d body pieces queued to the loop, want at most %d", r.maxQueued, readAhead)
 	}
 	t.Logf("at most %d pieces queued", r.maxQueued)
+}
+
+// A protocol that answers before the body has all arrived (here: 413 at
+// the first piece) ends the transaction: the answer goes out at once, no
+// body piece reaches the protocol after it, and the rest of the body is not
+// read.
+func TestHTTPBodyStopsWhenAnswered(t *testing.T) {
+	// No noLeaks: net/http lingers 500 ms after closing a connection with
+	// unread body (closeWriteAndWait), past the context's end.
+	const size = 64 << 20
+	var pieces, after int
+	answered := false
+	closed := make(chan [2]int, 1)
+	p := &Protocol{Name: "refuse", Callback: func(c *Conn, reason Reason, pss any, in []byte) error {
+		switch reason {
+		case ReasonHTTPBody, ReasonHTTPBodyCompletion:
+			pieces++
+			if answered {
+				after++
+				return nil
+			}
+			answered = true
+			return c.ReturnHTTPStatus(http.StatusRequestEntityTooLarge, "too big")
+		case ReasonClosedHTTP:
+			closed <- [2]int{pieces, after}
+		}
+		return nil
+	}}
+	info := fileVhost(0)
+	info.Protocols = []*Protocol{{Name: "http", Callback: HTTPDummy}, p}
+	info.Mounts = append(info.Mounts, Mount{Mountpoint: "/up", Protocol: "refuse", OriginProtocol: OriginCallback})
+	c := startContext(t, ContextInfo{VhostInfo: info})
+	conn, err := net.Dial("tcp", c.Vhosts()[0].Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "POST /up HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n", size)
+	go func() {
+		chunk := make([]byte, 64<<10)
+		for sent := 0; sent < size; sent += len(chunk) {
+			if _, err := conn.Write(chunk); err != nil {
+				return // the server closed: the rest is not wanted
+			}
+		}
+	}()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413", resp.StatusCode)
+	}
+	got := <-closed
+	if got[1] != 0 {
+		t.Fatalf("%d body callbacks after the final write", got[1])
+	}
 }

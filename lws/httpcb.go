@@ -130,7 +130,7 @@ func (t *httpTxn) readBody(r *http.Request) bool {
 			if !ctx.loop.post(func() {
 				t.queued.Add(-1)
 				<-t.credits
-				if !c.closed {
+				if !c.closed && !t.stopped { // nothing after the final write
 					c.callWriting(ReasonHTTPBody, chunk)
 				}
 			}) {
@@ -147,7 +147,7 @@ func (t *httpTxn) readBody(r *http.Request) bool {
 		}
 	}
 	ctx.loop.post(func() {
-		if !c.closed {
+		if !c.closed && !t.stopped {
 			c.callWriting(ReasonHTTPBodyCompletion, nil)
 		}
 	})
