@@ -123,6 +123,7 @@ func (f *fastListener) serve(c *net.TCPConn) {
 		}
 	}
 	var out []byte // this connection's response buffer, reused
+	var deadline time.Time
 	for served := 0; ; served++ {
 		// One deadline covers waiting for the request and reading all of
 		// its header: the header timeout for the first request, the
@@ -133,11 +134,12 @@ func (f *fastListener) serve(c *net.TCPConn) {
 			if served == 0 {
 				wait = header
 			}
-			_ = c.SetReadDeadline(time.Now().Add(wait))
+			deadline = time.Now().Add(wait)
+			_ = c.SetReadDeadline(deadline)
 		}
 		n, req, err := peekRequest(br)
 		if errors.Is(err, errNotFast) {
-			f.handOff(c, br)
+			f.handOff(c, br, deadline)
 			return
 		}
 		if err != nil {
@@ -152,7 +154,7 @@ func (f *fastListener) serve(c *net.TCPConn) {
 		}
 		resp := f.l.fastResponse(&req)
 		if resp == nil {
-			f.handOff(c, br)
+			f.handOff(c, br, deadline)
 			return
 		}
 		_, _ = br.Discard(n)
@@ -170,18 +172,19 @@ func (f *fastListener) drop(c *net.TCPConn, br *bufio.Reader) {
 }
 
 // handOff passes the connection to net/http. Bytes already buffered are
-// replayed first; with none, net/http gets the plain TCP connection.
-func (f *fastListener) handOff(c *net.TCPConn, br *bufio.Reader) {
-	_ = c.SetReadDeadline(time.Time{})
-	var nc net.Conn = c
-	if br.Buffered() > 0 {
-		nc = &replayConn{TCPConn: c, br: br}
-	} else {
+// replayed first. The request being read keeps its deadline: net/http
+// would start its header timeout afresh, and a header trickled to the fast
+// path for most of the timeout would get it twice (lws times a header from
+// its first byte, whoever parses it).
+func (f *fastListener) handOff(c *net.TCPConn, br *bufio.Reader, deadline time.Time) {
+	rc := &replayConn{TCPConn: c, br: br, headerDeadline: deadline}
+	if br.Buffered() == 0 {
 		br.Reset(nil)
 		fastReaders.Put(br)
+		rc.br = nil
 	}
 	select {
-	case f.handoff <- nc:
+	case f.handoff <- rc:
 	case <-f.done:
 		_ = c.Close()
 	}
@@ -189,10 +192,32 @@ func (f *fastListener) handOff(c *net.TCPConn, br *bufio.Reader) {
 
 // replayConn is a connection whose first bytes were already read by the
 // fast path; Read returns them before reading the socket again. Its
-// methods other than Read are the TCP connection's.
+// methods other than Read and SetReadDeadline are the TCP connection's.
 type replayConn struct {
 	*net.TCPConn
 	br *bufio.Reader
+	// headerDeadline bounds the read deadlines net/http sets until it has
+	// read the head of the request the fast path handed over.
+	headerDeadline time.Time
+	headerRead     atomic.Bool
+}
+
+// SetReadDeadline is the TCP connection's, except that no deadline net/http
+// sets for the handed-over request's head (its ReadHeaderTimeout, counted
+// afresh) reaches past the one the fast path gave that head. net/http
+// clears the deadline once it has read a request's head (or an h2c
+// preface), since the server sets no ReadTimeout: from then on deadlines
+// pass unchanged.
+func (r *replayConn) SetReadDeadline(t time.Time) error {
+	if !r.headerDeadline.IsZero() && !r.headerRead.Load() {
+		switch {
+		case t.IsZero():
+			r.headerRead.Store(true)
+		case t.After(r.headerDeadline):
+			t = r.headerDeadline
+		}
+	}
+	return r.TCPConn.SetReadDeadline(t)
 }
 
 func (r *replayConn) Read(p []byte) (int, error) {
@@ -228,6 +253,7 @@ var errNotFast = errors.New("lws: not a fast-path request")
 func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 	var req fastRequest
 	var buf []byte
+	var early earlyCheck
 	for {
 		var err error
 		buf, err = br.Peek(br.Buffered())
@@ -238,6 +264,9 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 			buf = buf[:i+4]
 			break
 		}
+		if early.notFast(buf) {
+			return 0, req, errNotFast
+		}
 		if br.Buffered() >= br.Size() {
 			return 0, req, errNotFast // big headers: net/http has the limits
 		}
@@ -246,31 +275,21 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 		}
 	}
 	total := len(buf)
+	if hasCTL(buf) {
+		return 0, req, errNotFast
+	}
 	line, rest, _ := bytes.Cut(buf, []byte("\r\n"))
-	method, line, ok1 := bytes.Cut(line, []byte(" "))
-	target, proto, ok2 := bytes.Cut(line, []byte(" "))
-	if !ok1 || !ok2 {
+	head, target, http10, ok := parseRequestLine(line)
+	if !ok {
 		return 0, req, errNotFast
 	}
-	switch string(method) {
-	case "GET":
-	case "HEAD":
-		req.head = true
-	default:
-		return 0, req, errNotFast
-	}
-	switch string(proto) {
-	case "HTTP/1.1":
-	case "HTTP/1.0":
-		req.close = true
-	default:
-		return 0, req, errNotFast
-	}
+	req.head, req.close = head, http10
 	path, _, _ := bytes.Cut(target, []byte("?"))
 	if !fastPathOK(path) {
 		return 0, req, errNotFast
 	}
 	req.path = path
+	hasHost := false
 	for len(rest) > 2 {
 		var hl []byte
 		hl, rest, _ = bytes.Cut(rest, []byte("\r\n"))
@@ -281,10 +300,10 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 		value = bytes.TrimSpace(value)
 		switch {
 		case asciiEqualFold(name, "host"):
-			if req.host != nil {
-				return 0, req, errNotFast
+			if hasHost {
+				return 0, req, errNotFast // net/http answers the 400
 			}
-			req.host = value
+			hasHost, req.host = true, value
 		case asciiEqualFold(name, "connection"):
 			if asciiContainsFold(value, "close") {
 				req.close = true
@@ -302,10 +321,96 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 			return 0, req, errNotFast
 		}
 	}
-	if req.host == nil && string(proto) == "HTTP/1.1" {
+	if !hasHost && !http10 || !validHost(req.host) {
 		return 0, req, errNotFast // net/http answers the 400
 	}
 	return total, req, nil
+}
+
+// parseRequestLine accepts "GET" or "HEAD", a target and HTTP/1.1 or
+// HTTP/1.0, each separated by one space.
+func parseRequestLine(line []byte) (head bool, target []byte, http10, ok bool) {
+	method, line, ok1 := bytes.Cut(line, []byte(" "))
+	target, proto, ok2 := bytes.Cut(line, []byte(" "))
+	if !ok1 || !ok2 {
+		return false, nil, false, false
+	}
+	switch string(method) {
+	case "GET":
+	case "HEAD":
+		head = true
+	default:
+		return false, nil, false, false
+	}
+	switch string(proto) {
+	case "HTTP/1.1":
+	case "HTTP/1.0":
+		http10 = true
+	default:
+		return false, nil, false, false
+	}
+	return head, target, http10, true
+}
+
+// earlyCheck looks at a request header that has not fully arrived. What
+// net/http answers (or accepts) without the rest goes to net/http at
+// once rather than waiting for a "\r\n\r\n" that may never come: a bare
+// LF line end (RFC 9112 2.2 lets a recipient accept one, and net/http
+// does) and a request line the fast path would not serve (net/http
+// answers an HTTP/0.9 "GET /" with 400 and closes).
+type earlyCheck struct {
+	scanned  int  // bytes already looked at
+	lineDone bool // the request line was checked
+}
+
+func (e *earlyCheck) notFast(buf []byte) bool {
+	for e.scanned < len(buf) {
+		j := bytes.IndexByte(buf[e.scanned:], '\n')
+		if j < 0 {
+			e.scanned = len(buf)
+			break
+		}
+		k := e.scanned + j
+		if k == 0 || buf[k-1] != '\r' {
+			return true // a bare LF
+		}
+		if !e.lineDone {
+			e.lineDone = true
+			if _, _, _, ok := parseRequestLine(buf[:k-1]); !ok {
+				return true
+			}
+		}
+		e.scanned = k + 1
+	}
+	return false
+}
+
+// ctlByte marks the control characters (and DEL) a request header may
+// not hold, HTAB aside; CR and LF are allowed only as a pair.
+var ctlByte = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t'
+	}
+	t[0x7f] = true
+	return t
+}()
+
+// hasCTL reports a control character in a whole request header other than
+// its CRLF line ends: a bare CR or LF, a NUL... net/http answers those
+// with 400 (or splits lines differently), so it decides.
+func hasCTL(buf []byte) bool {
+	for i, c := range buf {
+		if !ctlByte[c] {
+			continue
+		}
+		switch {
+		case c == '\r' && i+1 < len(buf) && buf[i+1] == '\n':
+		case c == '\n' && i > 0 && buf[i-1] == '\r':
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // fastPathOK accepts only plain paths: no percent-encoding, no "..", no
@@ -326,21 +431,48 @@ func fastPathOK(p []byte) bool {
 	return true
 }
 
+// tokenByte marks the bytes of an RFC 9110 token (a header name).
+var tokenByte = func() (t [256]bool) {
+	for c := byte(0x21); c < 0x7f; c++ {
+		t[c] = bytes.IndexByte([]byte("()<>@,;:\\\"/[]?={}"), c) < 0
+	}
+	return t
+}()
+
 func isToken(b []byte) bool {
 	for _, c := range b {
-		if c <= ' ' || c >= 0x7f || bytes.IndexByte([]byte("()<>@,;:\\\"/[]?={}"), c) >= 0 {
+		if !tokenByte[c] {
 			return false
 		}
 	}
 	return true
 }
 
+// asciiEqualFold reports whether b is s (lower case ASCII) in any case.
 func asciiEqualFold(b []byte, s string) bool {
-	return len(b) == len(s) && bytes.EqualFold(b, []byte(s))
+	if len(b) != len(s) {
+		return false
+	}
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
 }
 
+// asciiContainsFold reports whether b holds s (lower case ASCII), in any
+// case, without allocating.
 func asciiContainsFold(b []byte, s string) bool {
-	return bytes.Contains(bytes.ToLower(b), []byte(s))
+	for i := 0; i+len(s) <= len(b); i++ {
+		if asciiEqualFold(b[i:i+len(s)], s) {
+			return true
+		}
+	}
+	return false
 }
 
 // fastResponse finds the precomputed response for req, or nil to let

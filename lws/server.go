@@ -67,6 +67,8 @@ func (c *Context) bind(vh *Vhost) error {
 	if keepalive == 0 {
 		keepalive = 5 * time.Second
 	}
+	// No ReadTimeout: net/http then clears the read deadline once a
+	// request's head is read, which replayConn relies on (fastpath.go).
 	l.srv = &http.Server{
 		Handler:           l,
 		ReadHeaderTimeout: vh.timeout(), // a slowloris header trickle is cut off here
@@ -186,6 +188,21 @@ func (l *listener) pick(host string) *Vhost {
 // ServeHTTP is where every request on the port arrives: vhost selection,
 // then a ws upgrade or the vhost's mounts.
 func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
+		// RFC 9112 6.1: a request with both Content-Length and a
+		// Transfer-Encoding may be smuggling a second request in its
+		// body, and the server must close the connection after
+		// answering it. net/http drops the Content-Length of a chunked
+		// request before a handler sees it, so every chunked HTTP/1.x
+		// request ends its connection.
+		w.Header().Set("Connection", "close")
+	}
+	if !validHost(r.Host) {
+		l.ctx.log.Warn("invalid Host header refused", "host", r.Host, "peer", r.RemoteAddr, "status", http.StatusBadRequest)
+		w.Header().Set("Connection", "close")
+		http.Error(w, "400 Bad Request: invalid Host header", http.StatusBadRequest)
+		return
+	}
 	vh := l.pick(r.Host)
 	if vh == nil || vh.destroyed {
 		http.Error(w, "no vhost", http.StatusServiceUnavailable)

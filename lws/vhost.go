@@ -91,7 +91,7 @@ func (c *Context) CreateVhost(info VhostInfo) (*Vhost, error) {
 		return nil, fmt.Errorf("vhost %q: %w", vh.name, err)
 	}
 	for i := range info.Mounts {
-		ms, err := newMountState(&info.Mounts[i])
+		ms, err := newMountState(&info.Mounts[i], c.log)
 		if err != nil {
 			return nil, fmt.Errorf("vhost %q: %w", vh.name, err)
 		}
@@ -244,6 +244,9 @@ func (v *Vhost) destroyProtocols() {
 	v.destroyed = true
 	for _, pc := range v.protoConns {
 		_ = pc.call(ReasonProtocolDestroy, nil)
+	}
+	for _, m := range v.mounts {
+		m.close()
 	}
 	if v.info.Finalize != nil {
 		v.info.Finalize(v)
