@@ -10,11 +10,36 @@ import (
 // handshake goroutines. lws's malloc gives such memory back as it goes; the
 // core does the same once the storm is over: when at least trimAfterConns
 // connections arrived and none for trimQuiet, it runs debug.FreeOSMemory
-// once, off the loop. ContextInfo.NoIdleTrim turns this off.
+// once, off the loop. Heavy traffic does the same (a ping flood, a deflate
+// bomb, a burst of large messages grow the heap as much): once
+// trimAfterBytes were read since the last trim, and then trimQuiet passes
+// without that much again. ContextInfo.NoIdleTrim turns this off.
 const (
 	trimAfterConns = 256
+	trimAfterBytes = 32 << 20
 	trimQuiet      = 2 * time.Second
 )
+
+// noteTraffic counts bytes received on the loop; each trimAfterBytes of
+// them pushes the trim back, so it runs once the burst is over.
+func (c *Context) noteTraffic(n int) {
+	if c.info.NoIdleTrim {
+		return
+	}
+	if c.traffic += n; c.traffic < trimAfterBytes {
+		return
+	}
+	c.traffic = 0
+	c.scheduleTrim()
+}
+
+// scheduleTrim (re)arms the trim trimQuiet from now.
+func (c *Context) scheduleTrim() {
+	c.Schedule(&c.trim, trimQuiet, func(*Sul) {
+		c.newConns, c.traffic = 0, 0
+		c.goroutine(debug.FreeOSMemory)
+	})
+}
 
 // noteNewConn runs on the loop for each established connection.
 func (c *Context) noteNewConn() {
@@ -26,8 +51,5 @@ func (c *Context) noteNewConn() {
 		return
 	}
 	// Each arrival pushes the trim back: it runs once the storm is over.
-	c.Schedule(&c.trim, trimQuiet, func(*Sul) {
-		c.newConns = 0
-		c.goroutine(debug.FreeOSMemory)
-	})
+	c.scheduleTrim()
 }

@@ -589,6 +589,7 @@ func (w *wsConn) deliver(data []byte, first, final, binary bool) {
 	c := w.c
 	piece := func() {
 		w.pieceDone()
+		c.ctx.noteTraffic(len(data))
 		if c.closed {
 			return
 		}

@@ -41,9 +41,19 @@ func startWSServer(t *testing.T, tlsOn bool, info VhostInfo) *Context {
 // small receive buffer so a client that does not read is felt at once.
 func rawUpgradeOn(t *testing.T, addr, protocol string, tlsOn bool, extensions string) (net.Conn, *bufio.Reader) {
 	t.Helper()
+	return rawUpgradeBuf(t, addr, protocol, tlsOn, extensions, 4096)
+}
+
+// rawUpgradeBuf is rawUpgradeOn with a receive buffer of rcvbuf bytes (0:
+// the kernel's default, which grows).
+func rawUpgradeBuf(t *testing.T, addr, protocol string, tlsOn bool, extensions string, rcvbuf int) (net.Conn, *bufio.Reader) {
+	t.Helper()
 	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		if rcvbuf == 0 {
+			return nil
+		}
 		return rc.Control(func(fd uintptr) {
-			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, rcvbuf)
 		})
 	}}
 	var conn net.Conn
@@ -92,7 +102,8 @@ func connRecorder(conns chan<- *Conn, closed chan<- struct{}) *Protocol {
 	}}
 }
 
-// pendingOut is how many bytes wait to leave on a server connection.
+// pendingOut is how many bytes wait to leave on a server connection (and,
+// on a loop-owned one, what it read and has not handed on yet).
 func pendingOut(t *testing.T, srv *Context, c *Conn) int {
 	t.Helper()
 	got := make(chan int, 1)
@@ -100,7 +111,8 @@ func pendingOut(t *testing.T, srv *Context, c *Conn) int {
 		w := c.ws
 		switch {
 		case w.fc != nil:
-			got <- len(w.fc.out)
+			got <- len(w.fc.out) + len(w.fc.in) // what waits to leave, and what was read and waits
+
 		default:
 			w.nb.mu.Lock()
 			got <- len(w.nb.pending) + w.nb.writing
@@ -119,9 +131,9 @@ func TestPingFloodBoundsOutput(t *testing.T) {
 			noLeaks(t)
 			conns, closed := make(chan *Conn, 1), make(chan struct{}, 1)
 			srv := startWSServer(t, side.tls, VhostInfo{Protocols: []*Protocol{connRecorder(conns, closed)}})
-			conn, _ := rawUpgradeOn(t, srv.Vhosts()[0].Addr(), "rec", side.tls, "")
+			conn, _ := rawUpgradeBuf(t, srv.Vhosts()[0].Addr(), "rec", side.tls, "", 0)
 			c := wait(t, conns, "ESTABLISHED")
-			ping := bytes.Repeat(clientFrame(true, websocket.PingMessage, make([]byte, 125), 125), 256)
+			ping := bytes.Repeat(clientFrame(true, websocket.PingMessage, make([]byte, 125), 125), 512)
 			sent := 0
 			deadline := time.Now().Add(5 * time.Second)
 			for sent < 64<<20 && time.Now().Before(deadline) {

@@ -329,6 +329,12 @@ func (w *wsConn) fastEvent(ev uint32) {
 // fastRead reads what arrived and hands every complete frame on.
 func (w *wsConn) fastRead() {
 	f := w.fc
+	if w.rxHeld() {
+		// Output is stuck (or rx paused): read nothing more until it
+		// moves, or f.in would grow instead.
+		w.updateEvents()
+		return
+	}
 	p := w.c.ctx.poll
 	rx := p.rxBuffer()
 	n, err := readFD(f.fdi(), rx)
@@ -351,8 +357,10 @@ func (w *wsConn) fastRead() {
 		f.buf = append(append(f.buf[:0], f.in...), rx[:n]...)
 		f.in = f.buf
 	}
+	w.c.ctx.noteTraffic(n)
 	w.rxFast()
 	w.keepRest()
+	w.updateEvents() // stop watching for reads if the output got stuck
 }
 
 // rxPending hands on bytes already read (a client's frames that came with
@@ -690,6 +698,7 @@ func (w *wsConn) pumpWhole() bool {
 			m.ahead, m.last = p, last
 			final = last && len(p) == 0
 		}
+		c.ctx.noteTraffic(len(cur))
 		if m.out += int64(len(cur)); m.out > limit {
 			w.tooBig()
 			return false
