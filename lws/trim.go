@@ -16,27 +16,28 @@ import (
 // without that much again. ContextInfo.NoIdleTrim turns this off.
 const (
 	trimAfterConns = 256
-	trimAfterBytes = 32 << 20
+	trimAfterBytes = 4 << 20
 	trimQuiet      = 2 * time.Second
 )
 
-// noteTraffic counts bytes received on the loop; each trimAfterBytes of
-// them pushes the trim back, so it runs once the burst is over.
+// noteTraffic counts bytes received, on the loop or a reader goroutine;
+// each trimAfterBytes of them pushes the trim back, so it runs once the
+// burst is over.
 func (c *Context) noteTraffic(n int) {
-	if c.info.NoIdleTrim {
+	if c.info.NoIdleTrim || c.traffic.Add(int64(n)) < trimAfterBytes {
 		return
 	}
-	if c.traffic += n; c.traffic < trimAfterBytes {
-		return
-	}
-	c.traffic = 0
-	c.scheduleTrim()
+	c.traffic.Store(0)
+	c.loop.post(c.scheduleTrim)
 }
 
 // scheduleTrim (re)arms the trim trimQuiet from now.
 func (c *Context) scheduleTrim() {
+	if c.destroyed.Load() {
+		return
+	}
 	c.Schedule(&c.trim, trimQuiet, func(*Sul) {
-		c.newConns, c.traffic = 0, 0
+		c.newConns = 0
 		c.goroutine(debug.FreeOSMemory)
 	})
 }

@@ -478,6 +478,7 @@ func (w *wsConn) readControl(hdr []byte) (bool, error) {
 	}
 	h, _ := parseFrameHeader(frame)
 	payload := h.payload(frame)
+	w.c.ctx.noteTraffic(len(frame))
 	if _, err := w.br.Discard(2 + 4 + n); err != nil {
 		return true, err
 	}

@@ -1,3 +1,5 @@
+//go:build unix
+
 package lws
 
 import (
@@ -100,26 +102,6 @@ func connRecorder(conns chan<- *Conn, closed chan<- struct{}) *Protocol {
 		}
 		return nil
 	}}
-}
-
-// pendingOut is how many bytes wait to leave on a server connection (and,
-// on a loop-owned one, what it read and has not handed on yet).
-func pendingOut(t *testing.T, srv *Context, c *Conn) int {
-	t.Helper()
-	got := make(chan int, 1)
-	srv.Do(func() {
-		w := c.ws
-		switch {
-		case w.fc != nil:
-			got <- len(w.fc.out) + len(w.fc.in) // what waits to leave, and what was read and waits
-
-		default:
-			w.nb.mu.Lock()
-			got <- len(w.nb.pending) + w.nb.writing
-			w.nb.mu.Unlock()
-		}
-	})
-	return wait(t, got, "pending output")
 }
 
 // A peer that sends pings as fast as it can and never reads the pongs:
