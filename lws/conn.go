@@ -373,6 +373,7 @@ func (c *Conn) closeNow(why closeWhy) {
 		c.ctx.CancelSul(c.timeout)
 	}
 	c.ctx.conns.remove(c)
+	c.ctx.noteConnGone()
 	defer c.ctx.checkDeprecated()
 	if c.ws != nil {
 		// The peer's close frame arrived (gorilla has answered it): the

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,7 +131,7 @@ func (l *listener) remove(vh *Vhost) {
 	l.mu.Lock()
 	for i, v := range l.vhosts {
 		if v == vh {
-			l.vhosts = append(l.vhosts[:i], l.vhosts[i+1:]...)
+			l.vhosts = slices.Delete(l.vhosts, i, i+1) // clears the freed slot: the backing array keeps no reference
 			break
 		}
 	}

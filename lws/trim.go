@@ -13,7 +13,8 @@ import (
 // once, off the loop. Heavy traffic does the same (a ping flood, a deflate
 // bomb, a burst of large messages grow the heap as much): once
 // trimAfterBytes were read since the last trim, and then trimQuiet passes
-// without that much again. ContextInfo.NoIdleTrim turns this off.
+// without that much again, or after the last connection that closed while
+// traffic was heavy. ContextInfo.NoIdleTrim turns this off.
 const (
 	trimAfterConns = 256
 	trimAfterBytes = 4 << 20
@@ -24,11 +25,22 @@ const (
 // each trimAfterBytes of them pushes the trim back, so it runs once the
 // burst is over.
 func (c *Context) noteTraffic(n int) {
-	if c.info.NoIdleTrim || c.traffic.Add(int64(n)) < trimAfterBytes {
+	if c.info.NoIdleTrim {
 		return
 	}
-	c.traffic.Store(0)
-	c.loop.post(c.scheduleTrim)
+	total := c.traffic.Add(int64(n))
+	if total/trimAfterBytes != (total-int64(n))/trimAfterBytes {
+		c.loop.post(c.scheduleTrim)
+	}
+}
+
+// noteConnGone runs on the loop as a connection closes: if the traffic
+// since the last trim was heavy, the trim waits for trimQuiet after this
+// close too, so what the connection held (a flooder's buffers) goes back.
+func (c *Context) noteConnGone() {
+	if !c.info.NoIdleTrim && c.traffic.Load() >= trimAfterBytes/4 {
+		c.scheduleTrim()
+	}
 }
 
 // scheduleTrim (re)arms the trim trimQuiet from now.
@@ -38,6 +50,7 @@ func (c *Context) scheduleTrim() {
 	}
 	c.Schedule(&c.trim, trimQuiet, func(*Sul) {
 		c.newConns = 0
+		c.traffic.Store(0)
 		c.goroutine(debug.FreeOSMemory)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -231,7 +232,7 @@ func (v *Vhost) Destroy() {
 	v.destroyProtocols()
 	for i, vh := range v.ctx.vhosts {
 		if vh == v {
-			v.ctx.vhosts = append(v.ctx.vhosts[:i], v.ctx.vhosts[i+1:]...)
+			v.ctx.vhosts = slices.Delete(v.ctx.vhosts, i, i+1) // clears the freed slot: the backing array keeps no reference
 			break
 		}
 	}

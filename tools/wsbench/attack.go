@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/gorilla/websocket"
 	"io"
 	"os"
 	"path/filepath"
@@ -273,6 +274,31 @@ func runAttacks(cfg *attackCfg, w io.Writer) ([]result, error) {
 	return results, nil
 }
 
+// warmExchange does once what a well-behaved client does (a ping, a
+// compressed and a plain message of 64 KB), so the baseline includes the
+// buffers and pools the server keeps for good after first use (its read
+// buffer, inflater pools): what an attack grows is measured against a
+// server that has served normal traffic. Errors are ignored: not every
+// target echoes or negotiates compression.
+func warmExchange(ep endpoint) {
+	for _, compress := range []bool{true, false} {
+		c, err := ep.dial(compress)
+		if err != nil {
+			continue
+		}
+		_ = c.ws.SetWriteDeadline(time.Now().Add(2 * time.Second))
+		_ = c.ws.WriteControl(websocket.PingMessage, []byte("warm"), time.Now().Add(time.Second))
+		_ = c.ws.WriteMessage(websocket.TextMessage, stamp("warm", 1, 64<<10))
+		_ = c.ws.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+		for {
+			if _, _, err := c.ws.ReadMessage(); err != nil {
+				break
+			}
+		}
+		c.closeClean(2 * time.Second)
+	}
+}
+
 // runOne starts a fresh server, warms it up, takes the baseline, runs the
 // attack with the well-behaved clients watching and the sampler running,
 // waits for the server to settle and judges. (r is named: the deferred
@@ -309,6 +335,7 @@ func runOne(cfg *attackCfg, t target, attack string, race bool, logs string, bin
 		if wo.errs > 0 {
 			r.fails = append(r.fails, fmt.Sprintf("warm-up: %d of %d connections failed (first: %s)", wo.errs, cfg.warmup, wo.err))
 		}
+		warmExchange(l.ep)
 	}
 	// The baseline: RSS and threads at the end of the warm-settle, the
 	// fewest descriptors seen during it (closes of the warm-up's

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/lws-go/lws-go/lws"
 )
@@ -46,7 +47,7 @@ func callbackMinimal(c *lws.Conn, reason lws.Reason, user any, in []byte) error 
 	case lws.ReasonClosed:
 		for i, s := range vhd.sessions {
 			if s == pss {
-				vhd.sessions = append(vhd.sessions[:i], vhd.sessions[i+1:]...)
+				vhd.sessions = slices.Delete(vhd.sessions, i, i+1) // clears the freed slot: the backing array keeps no reference
 				break
 			}
 		}
