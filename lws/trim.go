@@ -21,7 +21,7 @@ const (
 	trimQuiet      = 2 * time.Second
 )
 
-// noteTraffic counts bytes received, on the loop or a reader goroutine;
+// noteTraffic counts bytes received or sent, on the loop or a reader goroutine;
 // each trimAfterBytes of them pushes the trim back, so it runs once the
 // burst is over.
 func (c *Context) noteTraffic(n int) {
@@ -51,7 +51,7 @@ func (c *Context) scheduleTrim() {
 	c.Schedule(&c.trim, trimQuiet, func(*Sul) {
 		c.newConns = 0
 		c.traffic.Store(0)
-		c.goroutine(debug.FreeOSMemory)
+		c.goroutine(trimNow)
 	})
 }
 
@@ -66,4 +66,12 @@ func (c *Context) noteNewConn() {
 	}
 	// Each arrival pushes the trim back: it runs once the storm is over.
 	c.scheduleTrim()
+}
+
+// trimNow gives the heap's free memory back to the system. Twice: objects
+// in sync.Pools (gorilla's inflaters and deflaters, about a megabyte each)
+// survive one collection in the pools' victim cache.
+func trimNow() {
+	debug.FreeOSMemory()
+	debug.FreeOSMemory()
 }

@@ -755,6 +755,7 @@ func (w *wsConn) waitUnpaused() bool {
 
 // write sends one piece from the loop (lws_write on a ws connection).
 func (w *wsConn) write(b []byte, wp WriteProtocol) error {
+	w.c.ctx.noteTraffic(len(b)) // what is sent grows the heap too (trim.go)
 	kind := wp &^ (WriteNoFin | WriteH2StreamEnd)
 	more := wp&WriteNoFin != 0
 	var err error
