@@ -685,6 +685,14 @@ func (w *wsConn) noteReadErr(err error) bool {
 	if ours {
 		return false // the loop closed the socket; nothing to report
 	}
+	if errors.Is(err, websocket.ErrReadLimit) {
+		// gorilla returns ErrReadLimit without a close frame when the
+		// lengths of a message's frames add up past int64; RFC 6455
+		// 7.4.1 says 1009 (a no-op once gorilla or tooBig sent it).
+		_ = w.ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseMessageTooBig, "message too big"),
+			time.Now().Add(time.Second))
+	}
 	var ce *websocket.CloseError
 	switch {
 	case errors.As(err, &ce) && ce.Code == websocket.CloseAbnormalClosure:

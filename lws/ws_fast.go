@@ -585,7 +585,10 @@ func (w *wsConn) endFragments(h frameHdr) error {
 func (w *wsConn) handOver(h frameHdr) {
 	f := w.fc
 	size := h.hlen
-	if h.opcode() == websocket.CloseMessage && h.plen <= 125 {
+	// A close frame gorilla takes is read whole; one whose header it
+	// refuses (RSV bits, no FIN, the wrong mask) is refused at once,
+	// without waiting for a payload that may never come.
+	if h.opcode() == websocket.CloseMessage && h.plen <= 125 && h.fin() && h.b0&0x70 == 0 && h.masked() != w.client {
 		size += int(h.plen)
 		if len(f.in) < size {
 			return

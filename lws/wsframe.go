@@ -60,6 +60,11 @@ func (h frameHdr) violation(b []byte) string {
 		return "frame length with the most significant bit set" // RFC 6455 5.2
 	case h.opcode() == websocket.CloseMessage && h.plen == 1:
 		return "close frame with a 1-byte payload" // RFC 6455 5.5.1
+	case h.b0&0x40 != 0 && (h.opcode() == 0 || h.opcode() >= 8):
+		// RFC 7692 6: only the first frame of a message carries the
+		// "Per-Message Compressed" bit; with permessage-deflate
+		// negotiated gorilla ignores it on the others.
+		return "RSV1 on a continuation or control frame"
 	}
 	return ""
 }
@@ -90,7 +95,11 @@ func scanMessage(b []byte, pos int, total, limit int64, masked bool) (end int, s
 		if h.violation(b[pos:]) != "" {
 			return pos, total, scanBad
 		}
-		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) {
+		// A header gorilla refuses ends the scan at once: its payload
+		// may never come. Past the first frame, a text or binary frame
+		// is one (a new message inside this one).
+		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) ||
+			h.b0&0x30 != 0 || (pos > 0 && !control && op != 0) {
 			return pos + h.hlen, total, scanReady
 		}
 		if !control && (total+h.plen > limit || total+h.plen < 0) {
