@@ -245,6 +245,9 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.ws = ws
+	if w.fc != nil {
+		w.fc.noteDeflate(nil)
+	}
 	ws.SetCloseHandler(w.onPeerClose)
 	ws.SetReadLimit(v.maxMessageSize())
 	if w.nb != nil {

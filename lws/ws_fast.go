@@ -3,11 +3,14 @@
 package lws
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net"
+	"net/http"
+	"strings"
 	"syscall"
 	"time"
 
@@ -42,6 +45,26 @@ type fdConn struct {
 	allow int32  // how many bytes of in gorilla may take now
 	errno uint16 // first write error (an errno); later writes fail with it
 	inRx  bool   // in points into the loop's shared read buffer
+	// deflate: permessage-deflate was negotiated (noteDeflate), so a
+	// frame with RSV1 starts a compressed message; without it gorilla
+	// refuses such a frame at its header.
+	deflate bool
+}
+
+// noteDeflate records whether permessage-deflate was negotiated: from
+// the server's 101 (resp), or for a server connection from its own 101,
+// which gorilla has just written and which waits in out.
+func (f *fdConn) noteDeflate(resp http.Header) {
+	if resp != nil {
+		for _, v := range resp.Values("Sec-Websocket-Extensions") {
+			for ext := range strings.SplitSeq(v, ",") {
+				name, _, _ := strings.Cut(ext, ";")
+				f.deflate = f.deflate || strings.TrimSpace(name) == "permessage-deflate"
+			}
+		}
+		return
+	}
+	f.deflate = bytes.Contains(f.out, []byte("\r\nSec-WebSocket-Extensions: permessage-deflate"))
 }
 
 // errPastStep is what gorilla would get if it read beyond what the loop
@@ -498,7 +521,7 @@ func (w *wsConn) rxFast() {
 					return
 				}
 			}
-		case w.msgR == nil && h.masked() != w.client && h.b0&0x70 == 0x40 && (op == websocket.TextMessage || op == websocket.BinaryMessage):
+		case w.msgR == nil && f.deflate && h.masked() != w.client && h.b0&0x70 == 0x40 && (op == websocket.TextMessage || op == websocket.BinaryMessage):
 			w.whole = &wholeMsg{} // compressed: gathered, then inflated
 		default:
 			// A close frame, or a frame gorilla refuses: it sees exactly
