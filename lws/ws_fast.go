@@ -480,7 +480,7 @@ func (w *wsConn) rxFast() {
 		op, fin := h.opcode(), h.fin()
 		plain := h.masked() != w.client && h.b0&0x70 == 0 // right mask, no RSV bit
 		switch {
-		case plain && (op == websocket.PingMessage || op == websocket.PongMessage) && fin && h.plen <= 125:
+		case plain && (op == websocket.PingMessage || op == websocket.PongMessage) && fin && h.shortLen():
 			// A ping or pong, between messages or between the fragments
 			// of one: answered here, as lws does.
 			size := h.hlen + int(h.plen)
@@ -611,7 +611,7 @@ func (w *wsConn) handOver(h frameHdr) {
 	// A close frame gorilla takes is read whole; one whose header it
 	// refuses (RSV bits, no FIN, the wrong mask) is refused at once,
 	// without waiting for a payload that may never come.
-	if h.opcode() == websocket.CloseMessage && h.plen <= 125 && h.fin() && h.b0&0x70 == 0 && h.masked() != w.client {
+	if h.opcode() == websocket.CloseMessage && h.shortLen() && h.fin() && h.b0&0x70 == 0 && h.masked() != w.client {
 		size += int(h.plen)
 		if len(f.in) < size {
 			return

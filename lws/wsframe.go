@@ -51,6 +51,11 @@ func parseFrameHeader(b []byte) (h frameHdr, ok bool) {
 
 func (h frameHdr) fin() bool { return h.b0&0x80 != 0 }
 
+// shortLen reports a length in the 7-bit field (at most 125): a control
+// frame's must be (RFC 6455 5.5), and gorilla refuses one with an
+// extended length however small, at its first two bytes.
+func (h frameHdr) shortLen() bool { return h.b1&0x7f <= 125 }
+
 // violation names what is wrong with a header that gorilla would take
 // (or drop without a close frame) though RFC 6455 forbids it; "" if
 // nothing. b holds the whole header.
@@ -98,7 +103,7 @@ func scanMessage(b []byte, pos int, total, limit int64, masked bool) (end int, s
 		// A header gorilla refuses ends the scan at once: its payload
 		// may never come. Past the first frame, a text or binary frame
 		// is one (a new message inside this one).
-		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) ||
+		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || !h.shortLen())) ||
 			h.b0&0x30 != 0 || (pos > 0 && !control && op != 0) {
 			return pos + h.hlen, total, scanReady
 		}
