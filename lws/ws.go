@@ -519,7 +519,8 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 	var total int64
 	limit := w.c.vh.maxMessageSize()
 	cur := next()
-	n, rerr := io.ReadFull(r, cur)
+	var eof bool
+	n, rerr := readPiece(r, cur, &eof)
 	for first := true; ; first = false {
 		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
 			return rerr
@@ -537,7 +538,7 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 		var m int
 		if !final {
 			ahead = next()
-			m, rerr = io.ReadFull(r, ahead)
+			m, rerr = readPiece(r, ahead, &eof)
 			if m == 0 && rerr == io.EOF {
 				final = true
 				unused(ahead)

@@ -686,7 +686,7 @@ func (w *wsConn) pumpWhole() bool {
 	f.allow = int32(m.allow)
 	defer func() { m.allow = int(f.allow) }()
 	read := func(p []byte) ([]byte, bool, error) {
-		n, err := io.ReadFull(m.r, p)
+		n, err := readPiece(m.r, p, &m.eof)
 		switch err {
 		case nil:
 			return p[:n], false, nil

@@ -135,6 +135,30 @@ func (h frameHdr) payload(f []byte) []byte {
 	return p
 }
 
+// readPiece fills p from r as io.ReadFull does, but does not read r again
+// once it has said io.EOF (eof): gorilla's decompressing reader returns
+// its last bytes with io.EOF and io.ErrClosedPipe after that, which
+// io.ReadFull, asked for the next piece, reports as an error.
+func readPiece(r io.Reader, p []byte, eof *bool) (int, error) {
+	n := 0
+	for n < len(p) && !*eof {
+		k, err := r.Read(p[n:])
+		n += k
+		if err == io.EOF {
+			*eof = true
+		} else if err != nil {
+			return n, err
+		}
+	}
+	switch {
+	case n == len(p):
+		return n, nil
+	case n > 0:
+		return n, io.ErrUnexpectedEOF
+	}
+	return 0, io.EOF
+}
+
 // wholeMsg is a compressed message: its frames are gathered in f.in
 // (scanned once each, however they trickle in), then gorilla inflates it
 // while the loop hands the result on in pieces.
@@ -146,4 +170,5 @@ type wholeMsg struct {
 	out     int64  // inflated bytes so far, against the read limit
 	ahead   []byte // the piece read ahead, so the last one is known
 	last    bool   // ahead is the message's last piece
+	eof     bool   // r said io.EOF (readPiece)
 }
