@@ -128,7 +128,9 @@ func TestFastPathConditionalAndHTTP10(t *testing.T) {
 }
 
 // FuzzPeekRequest: no input makes the parser panic, and whatever it accepts
-// is a GET or HEAD for a plain path.
+// is a GET or HEAD for a plain path that RFC 9112 allows and net/http
+// reads the same way. FuzzFastPathVsNetHTTP (fuzz_fastpath_test.go) checks
+// the whole fast path against net/http.
 func FuzzPeekRequest(f *testing.F) {
 	f.Add("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	f.Add("HEAD /a/b.js?v=1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
@@ -160,6 +162,10 @@ func FuzzPeekRequest(f *testing.F) {
 		}
 		if strings.Count(raw[:n], "\n") != strings.Count(raw[:n], "\r\n") || strings.Count(raw[:n], "\r") != strings.Count(raw[:n], "\r\n") {
 			t.Fatalf("accepted a bare CR or LF: %q", raw)
+		}
+		// RFC 9112 holds where net/http is lax (rfc9112Head).
+		if err := rfc9112Head([]byte(raw[:n])); err != nil {
+			t.Fatalf("accepted %q, which RFC 9112 refuses: %v", raw[:n], err)
 		}
 		// net/http's parser reads the same request.
 		r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw[:n])))
