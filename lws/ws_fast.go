@@ -661,7 +661,11 @@ func (w *wsConn) scanWhole() bool {
 		return false
 	case scanBad:
 		h, _ := parseFrameHeader(f.in[end:])
-		w.protocolError(h.violation(f.in[end:]))
+		why := h.violation(f.in[end:])
+		if why == "" {
+			why = "malformed frame header in a compressed message"
+		}
+		w.protocolError(why)
 		return false
 	}
 	f.allow = int32(min(end, math.MaxInt32))

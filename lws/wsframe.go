@@ -77,15 +77,14 @@ func (h frameHdr) violation(b []byte) string {
 // scan results for a message that is handed to gorilla whole.
 const (
 	scanMore   = iota // the message has not all arrived
-	scanReady         // end is where it (or a malformed header) ends
+	scanReady         // end is where it ends
 	scanTooBig        // longer than the read limit
-	scanBad           // a frame header that violates RFC 6455 (frameHdr.violation)
+	scanBad           // end is where a frame header gorilla refuses, or that violates RFC 6455, starts
 )
 
 // scanMessage finds the end of the message at the front of b: its frames
 // up to the final one, control frames between them included; a close
-// frame ends it, and a malformed header ends it there for gorilla to
-// reject. Frames from a client are masked, frames from a server not.
+// frame ends it, and a malformed header fails it. Frames from a client are masked, frames from a server not.
 // The scan resumes at pos, the end of the frames already scanned, whose
 // data payload adds up to total; while the message is incomplete it
 // returns how far it got, so bytes that trickle in are scanned once.
@@ -100,12 +99,14 @@ func scanMessage(b []byte, pos int, total, limit int64, masked bool) (end int, s
 		if h.violation(b[pos:]) != "" {
 			return pos, total, scanBad
 		}
-		// A header gorilla refuses ends the scan at once: its payload
-		// may never come. Past the first frame, a text or binary frame
-		// is one (a new message inside this one).
+		// A header gorilla refuses fails the message at once, before
+		// anything is inflated: its payload may never come, and were
+		// the deflate data to end before it, gorilla would not read
+		// that far until later. Past the first frame, a text or binary
+		// frame is one (a new message inside this one).
 		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || !h.shortLen())) ||
 			h.b0&0x30 != 0 || (pos > 0 && !control && op != 0) {
-			return pos + h.hlen, total, scanReady
+			return pos, total, scanBad
 		}
 		if !control && (total+h.plen > limit || total+h.plen < 0) {
 			return pos, total, scanTooBig
