@@ -184,6 +184,12 @@ func (f *fastListener) drop(c *net.TCPConn, br *bufio.Reader) {
 // its first byte, whoever parses it).
 func (f *fastListener) handOff(c *net.TCPConn, br *bufio.Reader, deadline time.Time) {
 	rc := &replayConn{TCPConn: c, br: br, headerDeadline: deadline}
+	if h2 := f.l.h2; h2 != nil {
+		if b, _ := br.Peek(br.Buffered()); bytes.HasPrefix(b, []byte(h2Preface[:16])) {
+			h2.serve(rc, nil, false) // h2c with prior knowledge (h2front.go)
+			return
+		}
+	}
 	if br.Buffered() == 0 {
 		br.Reset(nil)
 		fastReaders.Put(br)
