@@ -144,6 +144,14 @@ func (f *fastListener) serve(c *net.TCPConn) {
 		// response net/http waits for four bytes of the next request
 		// before reading it: fewer, then the end, is a silent close.)
 		partial := errors.Is(err, io.EOF) && br.Buffered() > 0 && (served == 0 || br.Buffered() >= 4)
+		if errors.Is(err, errNotFast) && served > 0 && br.Buffered() < 4 {
+			// Likewise for fewer than four bytes the fast path would
+			// hand over already (a bare LF): wait for four.
+			if _, perr := br.Peek(4); perr != nil {
+				f.drop(c, br)
+				return
+			}
+		}
 		if errors.Is(err, errNotFast) || partial {
 			f.handOff(c, br, deadline)
 			return
