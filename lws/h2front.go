@@ -141,7 +141,27 @@ func (h *h2Server) serve(c net.Conn, tc *tls.Conn, wait bool) {
 // serveTLS is the TLS listener's TLSNextProto["h2"]: net/http closes the
 // connection when it returns.
 func (h *h2Server) serveTLS(_ *http.Server, c *tls.Conn, _ http.Handler) {
+	if cs := c.ConnectionState(); cs.Version < tls.VersionTLS13 && !h2Cipher(cs.CipherSuite) {
+		// RFC 9113 9.2.2: over TLS 1.2, HTTP/2 wants an ephemeral key
+		// exchange and an AEAD cipher. net/http's server checks this
+		// on a *tls.Conn, which a front is not: GOAWAY
+		// INADEQUATE_SECURITY, as it sends.
+		_, _ = c.Write([]byte{0, 0, 8, 0x7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xc})
+		return
+	}
 	h.serve(c, c, true)
+}
+
+// h2Cipher reports a TLS 1.2 cipher suite HTTP/2 may use (of those
+// crypto/tls implements: ECDHE with AES-GCM or ChaCha20-Poly1305).
+func h2Cipher(id uint16) bool {
+	switch id {
+	case tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256:
+		return true
+	}
+	return false
 }
 
 // close stops the server and closes its connections.

@@ -149,6 +149,24 @@ func TestH2Front(t *testing.T) {
 			addr := c.Vhosts()[0].Addr()
 			connect := func(t *testing.T) *h2Peer { return h2Connect(t, addr, tlsOn) }
 
+			// RFC 9113 9.2.2: no HTTP/2 over a TLS 1.2 cipher without
+			// AEAD.
+			if tlsOn {
+				t.Run("inadequate-security", func(t *testing.T) {
+					conn, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2"},
+						MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA}})
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer conn.Close()
+					_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+					f, err := http2.NewFramer(conn, conn).ReadFrame()
+					if g, ok := f.(*http2.GoAwayFrame); !ok || g.ErrCode != http2.ErrCodeInadequateSecurity {
+						t.Fatalf("got %v (%v), want GOAWAY INADEQUATE_SECURITY", f, err)
+					}
+				})
+			}
+
 			// RFC 9113 6.5.3: the values of a SETTINGS frame are
 			// processed in order, a parameter named twice included.
 			t.Run("settings-twice", func(t *testing.T) {
