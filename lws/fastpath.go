@@ -318,7 +318,7 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 		if !ok || len(name) == 0 || !isToken(name) {
 			return 0, req, errNotFast
 		}
-		value = bytes.TrimSpace(value)
+		value = bytes.Trim(value, " \t") // OWS (RFC 9110 5.6.3), as net/http trims
 		switch {
 		case asciiEqualFold(name, "host"):
 			if hasHost {
@@ -334,7 +334,9 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 				return 0, req, errNotFast
 			}
 		case asciiEqualFold(name, "if-none-match"):
-			req.ifNoneMatch = value
+			if req.ifNoneMatch == nil {
+				req.ifNoneMatch = value // the first, as the file server reads it
+			}
 		case asciiEqualFold(name, "content-length"), asciiEqualFold(name, "transfer-encoding"),
 			asciiEqualFold(name, "upgrade"), asciiEqualFold(name, "expect"),
 			asciiEqualFold(name, "range"), asciiEqualFold(name, "if-range"):
