@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -138,7 +139,20 @@ func (f *fastListener) serve(c *net.TCPConn) {
 			_ = c.SetReadDeadline(deadline)
 		}
 		n, req, err := peekRequest(br)
-		if errors.Is(err, errNotFast) {
+		// Not a fast request, or the peer ended part way through one:
+		// net/http answers that (400), as it would have alone. (After a
+		// response net/http waits for four bytes of the next request
+		// before reading it: fewer, then the end, is a silent close.)
+		partial := errors.Is(err, io.EOF) && br.Buffered() > 0 && (served == 0 || br.Buffered() >= 4)
+		if errors.Is(err, errNotFast) && served > 0 && br.Buffered() < 4 {
+			// Likewise for fewer than four bytes the fast path would
+			// hand over already (a bare LF): wait for four.
+			if _, perr := br.Peek(4); perr != nil {
+				f.drop(c, br)
+				return
+			}
+		}
+		if errors.Is(err, errNotFast) || partial {
 			f.handOff(c, br, deadline)
 			return
 		}
@@ -178,6 +192,12 @@ func (f *fastListener) drop(c *net.TCPConn, br *bufio.Reader) {
 // its first byte, whoever parses it).
 func (f *fastListener) handOff(c *net.TCPConn, br *bufio.Reader, deadline time.Time) {
 	rc := &replayConn{TCPConn: c, br: br, headerDeadline: deadline}
+	if h2 := f.l.h2; h2 != nil {
+		if b, _ := br.Peek(br.Buffered()); bytes.HasPrefix(b, []byte(h2Preface[:16])) {
+			h2.serve(rc, nil, false) // h2c with prior knowledge (h2front.go)
+			return
+		}
+	}
 	if br.Buffered() == 0 {
 		br.Reset(nil)
 		fastReaders.Put(br)
@@ -242,6 +262,7 @@ type fastRequest struct {
 	host        []byte
 	ifNoneMatch []byte
 	close       bool // the connection ends after this response
+	http10      bool // an HTTP/1.0 request
 }
 
 // errNotFast means "let net/http answer this": nothing is wrong with the
@@ -283,13 +304,13 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 	if !ok {
 		return 0, req, errNotFast
 	}
-	req.head, req.close = head, http10
-	path, _, _ := bytes.Cut(target, []byte("?"))
-	if !fastPathOK(path) {
+	req.head, req.http10 = head, http10
+	path, query, hasQuery := bytes.Cut(target, []byte("?"))
+	if !fastPathOK(path) || hasQuery && !fastQueryOK(query) {
 		return 0, req, errNotFast
 	}
 	req.path = path
-	hasHost := false
+	hasHost, hasClose, hasKeepAlive := false, false, false
 	for len(rest) > 2 {
 		var hl []byte
 		hl, rest, _ = bytes.Cut(rest, []byte("\r\n"))
@@ -297,7 +318,7 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 		if !ok || len(name) == 0 || !isToken(name) {
 			return 0, req, errNotFast
 		}
-		value = bytes.TrimSpace(value)
+		value = bytes.Trim(value, " \t") // OWS (RFC 9110 5.6.3), as net/http trims
 		switch {
 		case asciiEqualFold(name, "host"):
 			if hasHost {
@@ -305,16 +326,17 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 			}
 			hasHost, req.host = true, value
 		case asciiEqualFold(name, "connection"):
-			if asciiContainsFold(value, "close") {
-				req.close = true
-			} else if asciiContainsFold(value, "keep-alive") {
-				req.close = false
-			}
+			// Options are tokens (RFC 9110 7.6.1), as net/http reads
+			// them: "close" in "xclose" is not one.
+			hasClose = hasClose || hasToken(value, "close")
+			hasKeepAlive = hasKeepAlive || hasToken(value, "keep-alive")
 			if asciiContainsFold(value, "upgrade") {
 				return 0, req, errNotFast
 			}
 		case asciiEqualFold(name, "if-none-match"):
-			req.ifNoneMatch = value
+			if req.ifNoneMatch == nil {
+				req.ifNoneMatch = value // the first, as the file server reads it
+			}
 		case asciiEqualFold(name, "content-length"), asciiEqualFold(name, "transfer-encoding"),
 			asciiEqualFold(name, "upgrade"), asciiEqualFold(name, "expect"),
 			asciiEqualFold(name, "range"), asciiEqualFold(name, "if-range"):
@@ -324,7 +346,23 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 	if !hasHost && !http10 || !validHost(req.host) {
 		return 0, req, errNotFast // net/http answers the 400
 	}
+	// HTTP/1.1 persists unless closed; HTTP/1.0 only with keep-alive
+	// (RFC 9112 9.3).
+	req.close = hasClose || http10 && !hasKeepAlive
 	return total, req, nil
+}
+
+// hasToken reports whether the comma-separated list v holds tok (lower
+// case ASCII) in any case, without allocating.
+func hasToken(v []byte, tok string) bool {
+	for len(v) > 0 {
+		var elem []byte
+		elem, v, _ = bytes.Cut(v, []byte(","))
+		if asciiEqualFold(bytes.Trim(elem, " \t"), tok) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseRequestLine accepts "GET" or "HEAD", a target and HTTP/1.1 or
@@ -431,6 +469,31 @@ func fastPathOK(p []byte) bool {
 	return true
 }
 
+// queryByte marks the bytes of an RFC 3986 query (3.4) but for '%':
+// pchar, "/" and "?". net/http takes more (a '#', say), which RFC 9112
+// 3.2.1 does not allow in a request target.
+var queryByte = func() (t [256]bool) {
+	for _, c := range []byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?") {
+		t[c] = true
+	}
+	return t
+}()
+
+// fastQueryOK accepts a query of RFC 3986 characters and well-formed
+// percent-encodings.
+func fastQueryOK(q []byte) bool {
+	for i := 0; i < len(q); i++ {
+		switch c := q[i]; {
+		case queryByte[c]:
+		case c == '%' && i+2 < len(q) && isHex(q[i+1]) && isHex(q[i+2]):
+			i += 2
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // tokenByte marks the bytes of an RFC 9110 token (a header name).
 var tokenByte = func() (t [256]bool) {
 	for c := byte(0x21); c < 0x7f; c++ {
@@ -519,10 +582,14 @@ func (e *cachedFile) fastResp(vh *Vhost, m *mountState) *fastResp {
 	h["Content-Type"] = e.contentType
 	h["Cache-Control"] = m.cacheControlHdr
 	h["Etag"] = e.etag
-	var common bytes.Buffer
+	var common, cached bytes.Buffer
 	_ = h.Write(&common)
+	// A 304 carries no representation metadata (RFC 9110 15.4.5), and
+	// net/http drops its Content-Type.
+	delete(h, "Content-Type")
+	_ = h.Write(&cached)
 	ok := append([]byte("HTTP/1.1 200 OK\r\nContent-Length: "+e.contentLength[0]+"\r\n"), common.Bytes()...)
-	nm := append([]byte("HTTP/1.1 304 Not Modified\r\n"), common.Bytes()...)
+	nm := append([]byte("HTTP/1.1 304 Not Modified\r\n"), cached.Bytes()...)
 	r := &fastEntry{vh: vh, resp: fastResp{ok: ok, notModified: nm, tail: append([]byte("\r\n"), e.body...), etag: []byte(e.etag[0])}}
 	e.fast.Store(r)
 	return &r.resp
@@ -543,17 +610,30 @@ func (r *fastResp) write(c *net.TCPConn, req *fastRequest, out []byte) ([]byte, 
 	} else if req.head {
 		tail = r.tail[:2]
 	}
-	var closing []byte
-	if req.close {
-		closing = connectionClose
+	// An HTTP/1.0 request is answered as net/http answers it: in its
+	// version, with "Connection: keep-alive" when the connection stays
+	// (an HTTP/1.0 client closes otherwise, RFC 9112 9.3) and no
+	// Connection field when it closes.
+	var conn []byte
+	switch {
+	case req.http10 && !req.close:
+		conn = connectionKeepAlive
+	case !req.http10 && req.close:
+		conn = connectionClose
 	}
 	date := dateLine()
 	if len(head)+len(tail) > fastCopyMax {
-		bufs := net.Buffers{head, date, closing, tail}
+		bufs := net.Buffers{head, date, conn, tail}
+		if req.http10 {
+			bufs = net.Buffers{version10, head[len(version10):], date, conn, tail}
+		}
 		_, err := bufs.WriteTo(c)
 		return out, err
 	}
-	out = append(append(append(append(out[:0], head...), date...), closing...), tail...)
+	out = append(append(append(append(out[:0], head...), date...), conn...), tail...)
+	if req.http10 {
+		copy(out, version10)
+	}
 	_, err := c.Write(out)
 	return out, err
 }
@@ -561,7 +641,11 @@ func (r *fastResp) write(c *net.TCPConn, req *fastRequest, out []byte) ([]byte, 
 // fastCopyMax bounds the responses copied into one buffer before writing.
 const fastCopyMax = 16 << 10
 
-var connectionClose = []byte("Connection: close\r\n")
+var (
+	connectionClose     = []byte("Connection: close\r\n")
+	connectionKeepAlive = []byte("Connection: keep-alive\r\n")
+	version10           = []byte("HTTP/1.0")
+)
 
 // dateLine is "Date: ...\r\n", formatted at most once a second.
 func dateLine() []byte {

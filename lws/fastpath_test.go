@@ -112,7 +112,8 @@ func TestFastPathConditionalAndHTTP10(t *testing.T) {
 	if again.StatusCode != http.StatusNotModified || body(again) != "" {
 		t.Fatalf("conditional GET: %d %q", again.StatusCode, body(again))
 	}
-	// HTTP/1.0 without keep-alive: answered, then the server closes.
+	// HTTP/1.0 without keep-alive: answered (in HTTP/1.0, as net/http
+	// answers), then the server closes.
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -121,13 +122,15 @@ func TestFastPathConditionalAndHTTP10(t *testing.T) {
 	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
 	fmt.Fprint(conn, "GET /index.html HTTP/1.0\r\n\r\n")
 	all, err := io.ReadAll(conn) // ends only if the server closes
-	if err != nil || !bytes.HasPrefix(all, []byte("HTTP/1.1 200 OK")) || !bytes.HasSuffix(all, []byte("<html>index</html>")) {
+	if err != nil || !bytes.HasPrefix(all, []byte("HTTP/1.0 200 OK")) || !bytes.HasSuffix(all, []byte("<html>index</html>")) {
 		t.Fatalf("HTTP/1.0: %v %q", err, all)
 	}
 }
 
 // FuzzPeekRequest: no input makes the parser panic, and whatever it accepts
-// is a GET or HEAD for a plain path.
+// is a GET or HEAD for a plain path that RFC 9112 allows and net/http
+// reads the same way. FuzzFastPathVsNetHTTP (fuzz_fastpath_test.go) checks
+// the whole fast path against net/http.
 func FuzzPeekRequest(f *testing.F) {
 	f.Add("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	f.Add("HEAD /a/b.js?v=1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
@@ -159,6 +162,10 @@ func FuzzPeekRequest(f *testing.F) {
 		}
 		if strings.Count(raw[:n], "\n") != strings.Count(raw[:n], "\r\n") || strings.Count(raw[:n], "\r") != strings.Count(raw[:n], "\r\n") {
 			t.Fatalf("accepted a bare CR or LF: %q", raw)
+		}
+		// RFC 9112 holds where net/http is lax (rfc9112Head).
+		if err := rfc9112Head([]byte(raw[:n])); err != nil {
+			t.Fatalf("accepted %q, which RFC 9112 refuses: %v", raw[:n], err)
 		}
 		// net/http's parser reads the same request.
 		r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw[:n])))

@@ -26,6 +26,7 @@ type listener struct {
 	ln     net.Listener
 	fast   *fastListener // plain HTTP: the fast path in front of net/http
 	srv    *http.Server
+	h2     *h2Server // HTTP/2, when the listener speaks it (h2front.go)
 	tls    bool
 	served chan struct{}
 	// draining: the listening socket is closed (Context.Deprecate) while
@@ -79,11 +80,13 @@ func (c *Context) bind(vh *Vhost) error {
 		Protocols:         new(http.Protocols),
 	}
 	l.srv.Protocols.SetHTTP1(true)
-	if vh.info.Options&OptionH2PriorKnowledge != 0 {
-		l.srv.Protocols.SetUnencryptedHTTP2(true)
+	if l.tls || vh.info.Options&OptionH2PriorKnowledge != 0 {
+		// HTTP/2 goes to a server of its own, behind a frame-checking
+		// front (h2front.go): by ALPN, or from the fast path (h2c).
+		l.h2 = newH2Server(l, ln.Addr())
 	}
 	if l.tls {
-		l.srv.Protocols.SetHTTP2(true)
+		l.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){"h2": l.h2.serveTLS}
 		cfg := &tls.Config{
 			NextProtos:     []string{"h2", "http/1.1"},
 			GetCertificate: l.certificate,
@@ -148,6 +151,9 @@ func (l *listener) remove(vh *Vhost) {
 func (l *listener) stopAccepting() {
 	l.draining.Store(true)
 	l.srv.SetKeepAlivesEnabled(false)
+	if l.h2 != nil {
+		l.h2.srv.SetKeepAlivesEnabled(false)
+	}
 	if l.fast != nil {
 		l.fast.draining.Store(true)
 		_ = l.fast.tcp.Close()
@@ -159,6 +165,9 @@ func (l *listener) stopAccepting() {
 func (l *listener) close() {
 	_ = l.srv.Close()
 	<-l.served
+	if l.h2 != nil {
+		l.h2.close()
+	}
 	if l.fast != nil {
 		l.fast.Close()
 		l.fast.wait()
@@ -249,6 +258,9 @@ func (v *Vhost) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := v.matchMount(r.URL.Path)
+	if m == nil || m.OriginProtocol != OriginCallback && m.OriginProtocol != OriginHTTP && m.OriginProtocol != OriginHTTPS {
+		settleH2Body(w, r, v.timeout()) // the answer will not read the content
+	}
 	if m == nil {
 		v.notFound(w, r)
 		return

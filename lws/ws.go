@@ -245,6 +245,9 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.ws = ws
+	if w.fc != nil {
+		w.fc.noteDeflate(nil)
+	}
 	ws.SetCloseHandler(w.onPeerClose)
 	ws.SetReadLimit(v.maxMessageSize())
 	if w.nb != nil {
@@ -517,7 +520,8 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 	var total int64
 	limit := w.c.vh.maxMessageSize()
 	cur := next()
-	n, rerr := io.ReadFull(r, cur)
+	var eof bool
+	n, rerr := readPiece(r, cur, &eof)
 	for first := true; ; first = false {
 		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
 			return rerr
@@ -535,7 +539,7 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 		var m int
 		if !final {
 			ahead = next()
-			m, rerr = io.ReadFull(r, ahead)
+			m, rerr = readPiece(r, ahead, &eof)
 			if m == 0 && rerr == io.EOF {
 				final = true
 				unused(ahead)
@@ -686,6 +690,14 @@ func (w *wsConn) noteReadErr(err error) bool {
 	w.mu.Unlock()
 	if ours {
 		return false // the loop closed the socket; nothing to report
+	}
+	if errors.Is(err, websocket.ErrReadLimit) {
+		// gorilla returns ErrReadLimit without a close frame when the
+		// lengths of a message's frames add up past int64; RFC 6455
+		// 7.4.1 says 1009 (a no-op once gorilla or tooBig sent it).
+		_ = w.ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseMessageTooBig, "message too big"),
+			time.Now().Add(time.Second))
 	}
 	var ce *websocket.CloseError
 	switch {
