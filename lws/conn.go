@@ -34,6 +34,7 @@ type closeWhy uint8
 const (
 	closeReasonProtocol closeWhy = iota // a callback returned an error
 	closeReasonPeer                     // the peer closed or vanished
+	closeReasonRefused                  // we refused what the peer sent, with a close frame saying why
 	closeReasonTimeout                  // lws_set_timeout expired
 	closeReasonValidity                 // no pong in time
 	closeReasonVhostDestroy

@@ -67,6 +67,7 @@ type wsConn struct {
 	rxStart       bool // its next piece is the first (loop)
 	frameFin      bool // the frame being streamed ends its message (loop)
 	txHeld        bool // reading stopped until the output drains (loop)
+	saidClose     bool // we refused the peer's data with a close frame (the reader)
 	fdClosed      bool // the socket is closed (loop)
 	finWanted     bool // closing: our close frame, then FIN and wait (loop)
 }
@@ -462,6 +463,7 @@ func (w *wsConn) checkHeader(two []byte) error {
 	if why == "" {
 		return nil
 	}
+	w.saidClose = true
 	_ = w.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseProtocolError, why),
 		time.Now().Add(time.Second))
@@ -529,6 +531,7 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 		// gorilla's read limit counts wire bytes; a compressed message
 		// is held to it once inflated too (close 1009).
 		if total += int64(n); total > limit {
+			w.saidClose = true
 			_ = w.ws.WriteControl(websocket.CloseMessage,
 				websocket.FormatCloseMessage(websocket.CloseMessageTooBig, "message too big"),
 				time.Now().Add(time.Second))
@@ -572,6 +575,7 @@ var errInvalidUTF8 = errors.New("text message is not valid UTF-8 (closed with 10
 
 // badUTF8 refuses a text message that is not UTF-8: close 1007.
 func (w *wsConn) badUTF8() error {
+	w.saidClose = true
 	_ = w.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseInvalidFramePayloadData, "invalid UTF-8"),
 		time.Now().Add(time.Second))
@@ -676,9 +680,21 @@ func (w *wsConn) pieceDone() {
 // readFailed reports why reading stopped; the loop closes the connection.
 func (w *wsConn) readFailed(err error) {
 	if w.noteReadErr(err) {
-		c := w.c
-		c.ctx.loop.post(func() { c.closeNow(closeReasonPeer) })
+		c, why := w.c, w.failWhy(err)
+		c.ctx.loop.post(func() { c.closeNow(why) })
 	}
+}
+
+// failWhy tells a close we started by refusing the peer's data (1002,
+// 1007, 1009: our close frame is out) from the peer's going. Ours ends
+// with lws's close handshake, FIN and a wait for the peer's end, so the
+// close frame is not lost to a reset of data the peer had still in
+// flight.
+func (w *wsConn) failWhy(err error) closeWhy {
+	if w.saidClose || errors.Is(err, websocket.ErrReadLimit) {
+		return closeReasonRefused
+	}
+	return closeReasonPeer
 }
 
 // noteReadErr logs why reading stopped and records a peer's close; it

@@ -168,9 +168,9 @@ func TestDeflateBombCloses1009(t *testing.T) {
 			noLeaks(t)
 			conns, closed := make(chan *Conn, 1), make(chan struct{}, 1)
 			info := VhostInfo{Protocols: []*Protocol{connRecorder(conns, closed)}, Deflate: true, MaxMessageSize: 1 << 20}
+			bomb := deflate(t, make([]byte, 64<<20)) // about 64 KB on the wire; made before the connection's deadline starts
 			srv := startWSServer(t, side.tls, info)
 			conn, br := rawUpgradeOn(t, srv.Vhosts()[0].Addr(), "rec", side.tls, pmd)
-			bomb := deflate(t, make([]byte, 64<<20)) // about 64 KB on the wire
 			if _, err := conn.Write(compressedFrame(bomb)); err != nil {
 				t.Fatal(err)
 			}
@@ -213,9 +213,10 @@ func TestInflationSharesTheLoop(t *testing.T) {
 	}}
 	srv := startWSServer(t, false, VhostInfo{Protocols: []*Protocol{p}, Deflate: true, MaxMessageSize: 64 << 20})
 	addr := srv.Vhosts()[0].Addr()
+	bomb := compressedFrame(deflate(t, make([]byte, big)))
 	bigConn, _ := rawUpgradeOn(t, addr, "rx", false, pmd)
 	smallConn, _ := rawUpgradeOn(t, addr, "rx", false, "")
-	if _, err := bigConn.Write(compressedFrame(deflate(t, make([]byte, big)))); err != nil {
+	if _, err := bigConn.Write(bomb); err != nil {
 		t.Fatal(err)
 	}
 	if e := wait(t, events, "first piece"); e != "first piece" {

@@ -642,6 +642,7 @@ func (w *wsConn) handOver(h frameHdr) {
 // protocolError fails the connection with close 1002, for frames gorilla
 // would take or drop silently (RFC 6455 5.2 and 7.4.1).
 func (w *wsConn) protocolError(why string) {
+	w.saidClose = true
 	_ = w.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseProtocolError, why),
 		time.Now().Add(time.Second))
@@ -793,6 +794,7 @@ func (w *wsConn) controlFast(h frameHdr, frame []byte) {
 // tooBig refuses a message longer than the read limit as gorilla does:
 // close 1009.
 func (w *wsConn) tooBig() {
+	w.saidClose = true
 	_ = w.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseMessageTooBig, "message too big"),
 		time.Now().Add(time.Second))
@@ -802,7 +804,7 @@ func (w *wsConn) tooBig() {
 // fastFail ends the connection after a read error, on the loop.
 func (w *wsConn) fastFail(err error) {
 	if w.noteReadErr(err) {
-		w.c.closeNow(closeReasonPeer)
+		w.c.closeNow(w.failWhy(err))
 	}
 }
 
