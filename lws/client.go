@@ -211,6 +211,7 @@ func (conn *Conn) dial(info ClientConnectInfo, hdr http.Header) {
 			conn.connectFailed(fmt.Errorf("ws client socket: %w", err))
 			return
 		}
+		w.fc.noteDeflate(resp.Header)
 	}
 	ws.SetCloseHandler(w.onPeerClose)
 	ws.SetReadLimit(conn.vh.maxMessageSize())

@@ -34,6 +34,7 @@ type closeWhy uint8
 const (
 	closeReasonProtocol closeWhy = iota // a callback returned an error
 	closeReasonPeer                     // the peer closed or vanished
+	closeReasonRefused                  // we refused what the peer sent, with a close frame saying why
 	closeReasonTimeout                  // lws_set_timeout expired
 	closeReasonValidity                 // no pong in time
 	closeReasonVhostDestroy
@@ -373,6 +374,7 @@ func (c *Conn) closeNow(why closeWhy) {
 		c.ctx.CancelSul(c.timeout)
 	}
 	c.ctx.conns.remove(c)
+	c.ctx.noteConnGone()
 	defer c.ctx.checkDeprecated()
 	if c.ws != nil {
 		// The peer's close frame arrived (gorilla has answered it): the

@@ -73,7 +73,8 @@ type Context struct {
 
 	conns connSet // live network connections, loop-owned
 
-	newConns int // connections since the last idle trim (trim.go)
+	newConns int          // connections since the last idle trim (trim.go)
+	traffic  atomic.Int64 // bytes received since then (trim.go)
 	trim     Sul
 
 	state SystemState // lws_system state, loop-owned (system.go)

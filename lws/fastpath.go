@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -123,6 +124,7 @@ func (f *fastListener) serve(c *net.TCPConn) {
 		}
 	}
 	var out []byte // this connection's response buffer, reused
+	var deadline time.Time
 	for served := 0; ; served++ {
 		// One deadline covers waiting for the request and reading all of
 		// its header: the header timeout for the first request, the
@@ -133,11 +135,25 @@ func (f *fastListener) serve(c *net.TCPConn) {
 			if served == 0 {
 				wait = header
 			}
-			_ = c.SetReadDeadline(time.Now().Add(wait))
+			deadline = time.Now().Add(wait)
+			_ = c.SetReadDeadline(deadline)
 		}
 		n, req, err := peekRequest(br)
-		if errors.Is(err, errNotFast) {
-			f.handOff(c, br)
+		// Not a fast request, or the peer ended part way through one:
+		// net/http answers that (400), as it would have alone. (After a
+		// response net/http waits for four bytes of the next request
+		// before reading it: fewer, then the end, is a silent close.)
+		partial := errors.Is(err, io.EOF) && br.Buffered() > 0 && (served == 0 || br.Buffered() >= 4)
+		if errors.Is(err, errNotFast) && served > 0 && br.Buffered() < 4 {
+			// Likewise for fewer than four bytes the fast path would
+			// hand over already (a bare LF): wait for four.
+			if _, perr := br.Peek(4); perr != nil {
+				f.drop(c, br)
+				return
+			}
+		}
+		if errors.Is(err, errNotFast) || partial {
+			f.handOff(c, br, deadline)
 			return
 		}
 		if err != nil {
@@ -152,7 +168,7 @@ func (f *fastListener) serve(c *net.TCPConn) {
 		}
 		resp := f.l.fastResponse(&req)
 		if resp == nil {
-			f.handOff(c, br)
+			f.handOff(c, br, deadline)
 			return
 		}
 		_, _ = br.Discard(n)
@@ -170,18 +186,25 @@ func (f *fastListener) drop(c *net.TCPConn, br *bufio.Reader) {
 }
 
 // handOff passes the connection to net/http. Bytes already buffered are
-// replayed first; with none, net/http gets the plain TCP connection.
-func (f *fastListener) handOff(c *net.TCPConn, br *bufio.Reader) {
-	_ = c.SetReadDeadline(time.Time{})
-	var nc net.Conn = c
-	if br.Buffered() > 0 {
-		nc = &replayConn{TCPConn: c, br: br}
-	} else {
+// replayed first. The request being read keeps its deadline: net/http
+// would start its header timeout afresh, and a header trickled to the fast
+// path for most of the timeout would get it twice (lws times a header from
+// its first byte, whoever parses it).
+func (f *fastListener) handOff(c *net.TCPConn, br *bufio.Reader, deadline time.Time) {
+	rc := &replayConn{TCPConn: c, br: br, headerDeadline: deadline}
+	if h2 := f.l.h2; h2 != nil {
+		if b, _ := br.Peek(br.Buffered()); bytes.HasPrefix(b, []byte(h2Preface[:16])) {
+			h2.serve(rc, nil, false) // h2c with prior knowledge (h2front.go)
+			return
+		}
+	}
+	if br.Buffered() == 0 {
 		br.Reset(nil)
 		fastReaders.Put(br)
+		rc.br = nil
 	}
 	select {
-	case f.handoff <- nc:
+	case f.handoff <- rc:
 	case <-f.done:
 		_ = c.Close()
 	}
@@ -189,10 +212,32 @@ func (f *fastListener) handOff(c *net.TCPConn, br *bufio.Reader) {
 
 // replayConn is a connection whose first bytes were already read by the
 // fast path; Read returns them before reading the socket again. Its
-// methods other than Read are the TCP connection's.
+// methods other than Read and SetReadDeadline are the TCP connection's.
 type replayConn struct {
 	*net.TCPConn
 	br *bufio.Reader
+	// headerDeadline bounds the read deadlines net/http sets until it has
+	// read the head of the request the fast path handed over.
+	headerDeadline time.Time
+	headerRead     atomic.Bool
+}
+
+// SetReadDeadline is the TCP connection's, except that no deadline net/http
+// sets for the handed-over request's head (its ReadHeaderTimeout, counted
+// afresh) reaches past the one the fast path gave that head. net/http
+// clears the deadline once it has read a request's head (or an h2c
+// preface), since the server sets no ReadTimeout: from then on deadlines
+// pass unchanged.
+func (r *replayConn) SetReadDeadline(t time.Time) error {
+	if !r.headerDeadline.IsZero() && !r.headerRead.Load() {
+		switch {
+		case t.IsZero():
+			r.headerRead.Store(true)
+		case t.After(r.headerDeadline):
+			t = r.headerDeadline
+		}
+	}
+	return r.TCPConn.SetReadDeadline(t)
 }
 
 func (r *replayConn) Read(p []byte) (int, error) {
@@ -217,6 +262,7 @@ type fastRequest struct {
 	host        []byte
 	ifNoneMatch []byte
 	close       bool // the connection ends after this response
+	http10      bool // an HTTP/1.0 request
 }
 
 // errNotFast means "let net/http answer this": nothing is wrong with the
@@ -228,6 +274,7 @@ var errNotFast = errors.New("lws: not a fast-path request")
 func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 	var req fastRequest
 	var buf []byte
+	var early earlyCheck
 	for {
 		var err error
 		buf, err = br.Peek(br.Buffered())
@@ -238,6 +285,9 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 			buf = buf[:i+4]
 			break
 		}
+		if early.notFast(buf) {
+			return 0, req, errNotFast
+		}
 		if br.Buffered() >= br.Size() {
 			return 0, req, errNotFast // big headers: net/http has the limits
 		}
@@ -246,31 +296,21 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 		}
 	}
 	total := len(buf)
+	if hasCTL(buf) {
+		return 0, req, errNotFast
+	}
 	line, rest, _ := bytes.Cut(buf, []byte("\r\n"))
-	method, line, ok1 := bytes.Cut(line, []byte(" "))
-	target, proto, ok2 := bytes.Cut(line, []byte(" "))
-	if !ok1 || !ok2 {
+	head, target, http10, ok := parseRequestLine(line)
+	if !ok {
 		return 0, req, errNotFast
 	}
-	switch string(method) {
-	case "GET":
-	case "HEAD":
-		req.head = true
-	default:
-		return 0, req, errNotFast
-	}
-	switch string(proto) {
-	case "HTTP/1.1":
-	case "HTTP/1.0":
-		req.close = true
-	default:
-		return 0, req, errNotFast
-	}
-	path, _, _ := bytes.Cut(target, []byte("?"))
-	if !fastPathOK(path) {
+	req.head, req.http10 = head, http10
+	path, query, hasQuery := bytes.Cut(target, []byte("?"))
+	if !fastPathOK(path) || hasQuery && !fastQueryOK(query) {
 		return 0, req, errNotFast
 	}
 	req.path = path
+	hasHost, hasClose, hasKeepAlive := false, false, false
 	for len(rest) > 2 {
 		var hl []byte
 		hl, rest, _ = bytes.Cut(rest, []byte("\r\n"))
@@ -278,34 +318,137 @@ func peekRequest(br *bufio.Reader) (int, fastRequest, error) {
 		if !ok || len(name) == 0 || !isToken(name) {
 			return 0, req, errNotFast
 		}
-		value = bytes.TrimSpace(value)
+		value = bytes.Trim(value, " \t") // OWS (RFC 9110 5.6.3), as net/http trims
 		switch {
 		case asciiEqualFold(name, "host"):
-			if req.host != nil {
-				return 0, req, errNotFast
+			if hasHost {
+				return 0, req, errNotFast // net/http answers the 400
 			}
-			req.host = value
+			hasHost, req.host = true, value
 		case asciiEqualFold(name, "connection"):
-			if asciiContainsFold(value, "close") {
-				req.close = true
-			} else if asciiContainsFold(value, "keep-alive") {
-				req.close = false
-			}
+			// Options are tokens (RFC 9110 7.6.1), as net/http reads
+			// them: "close" in "xclose" is not one.
+			hasClose = hasClose || hasToken(value, "close")
+			hasKeepAlive = hasKeepAlive || hasToken(value, "keep-alive")
 			if asciiContainsFold(value, "upgrade") {
 				return 0, req, errNotFast
 			}
 		case asciiEqualFold(name, "if-none-match"):
-			req.ifNoneMatch = value
+			if req.ifNoneMatch == nil {
+				req.ifNoneMatch = value // the first, as the file server reads it
+			}
 		case asciiEqualFold(name, "content-length"), asciiEqualFold(name, "transfer-encoding"),
 			asciiEqualFold(name, "upgrade"), asciiEqualFold(name, "expect"),
 			asciiEqualFold(name, "range"), asciiEqualFold(name, "if-range"):
 			return 0, req, errNotFast
 		}
 	}
-	if req.host == nil && string(proto) == "HTTP/1.1" {
+	if !hasHost && !http10 || !validHost(req.host) {
 		return 0, req, errNotFast // net/http answers the 400
 	}
+	// HTTP/1.1 persists unless closed; HTTP/1.0 only with keep-alive
+	// (RFC 9112 9.3).
+	req.close = hasClose || http10 && !hasKeepAlive
 	return total, req, nil
+}
+
+// hasToken reports whether the comma-separated list v holds tok (lower
+// case ASCII) in any case, without allocating.
+func hasToken(v []byte, tok string) bool {
+	for len(v) > 0 {
+		var elem []byte
+		elem, v, _ = bytes.Cut(v, []byte(","))
+		if asciiEqualFold(bytes.Trim(elem, " \t"), tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseRequestLine accepts "GET" or "HEAD", a target and HTTP/1.1 or
+// HTTP/1.0, each separated by one space.
+func parseRequestLine(line []byte) (head bool, target []byte, http10, ok bool) {
+	method, line, ok1 := bytes.Cut(line, []byte(" "))
+	target, proto, ok2 := bytes.Cut(line, []byte(" "))
+	if !ok1 || !ok2 {
+		return false, nil, false, false
+	}
+	switch string(method) {
+	case "GET":
+	case "HEAD":
+		head = true
+	default:
+		return false, nil, false, false
+	}
+	switch string(proto) {
+	case "HTTP/1.1":
+	case "HTTP/1.0":
+		http10 = true
+	default:
+		return false, nil, false, false
+	}
+	return head, target, http10, true
+}
+
+// earlyCheck looks at a request header that has not fully arrived. What
+// net/http answers (or accepts) without the rest goes to net/http at
+// once rather than waiting for a "\r\n\r\n" that may never come: a bare
+// LF line end (RFC 9112 2.2 lets a recipient accept one, and net/http
+// does) and a request line the fast path would not serve (net/http
+// answers an HTTP/0.9 "GET /" with 400 and closes).
+type earlyCheck struct {
+	scanned  int  // bytes already looked at
+	lineDone bool // the request line was checked
+}
+
+func (e *earlyCheck) notFast(buf []byte) bool {
+	for e.scanned < len(buf) {
+		j := bytes.IndexByte(buf[e.scanned:], '\n')
+		if j < 0 {
+			e.scanned = len(buf)
+			break
+		}
+		k := e.scanned + j
+		if k == 0 || buf[k-1] != '\r' {
+			return true // a bare LF
+		}
+		if !e.lineDone {
+			e.lineDone = true
+			if _, _, _, ok := parseRequestLine(buf[:k-1]); !ok {
+				return true
+			}
+		}
+		e.scanned = k + 1
+	}
+	return false
+}
+
+// ctlByte marks the control characters (and DEL) a request header may
+// not hold, HTAB aside; CR and LF are allowed only as a pair.
+var ctlByte = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t'
+	}
+	t[0x7f] = true
+	return t
+}()
+
+// hasCTL reports a control character in a whole request header other than
+// its CRLF line ends: a bare CR or LF, a NUL... net/http answers those
+// with 400 (or splits lines differently), so it decides.
+func hasCTL(buf []byte) bool {
+	for i, c := range buf {
+		if !ctlByte[c] {
+			continue
+		}
+		switch {
+		case c == '\r' && i+1 < len(buf) && buf[i+1] == '\n':
+		case c == '\n' && i > 0 && buf[i-1] == '\r':
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // fastPathOK accepts only plain paths: no percent-encoding, no "..", no
@@ -326,21 +469,73 @@ func fastPathOK(p []byte) bool {
 	return true
 }
 
-func isToken(b []byte) bool {
-	for _, c := range b {
-		if c <= ' ' || c >= 0x7f || bytes.IndexByte([]byte("()<>@,;:\\\"/[]?={}"), c) >= 0 {
+// queryByte marks the bytes of an RFC 3986 query (3.4) but for '%':
+// pchar, "/" and "?". net/http takes more (a '#', say), which RFC 9112
+// 3.2.1 does not allow in a request target.
+var queryByte = func() (t [256]bool) {
+	for _, c := range []byte("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=:@/?") {
+		t[c] = true
+	}
+	return t
+}()
+
+// fastQueryOK accepts a query of RFC 3986 characters and well-formed
+// percent-encodings.
+func fastQueryOK(q []byte) bool {
+	for i := 0; i < len(q); i++ {
+		switch c := q[i]; {
+		case queryByte[c]:
+		case c == '%' && i+2 < len(q) && isHex(q[i+1]) && isHex(q[i+2]):
+			i += 2
+		default:
 			return false
 		}
 	}
 	return true
 }
 
-func asciiEqualFold(b []byte, s string) bool {
-	return len(b) == len(s) && bytes.EqualFold(b, []byte(s))
+// tokenByte marks the bytes of an RFC 9110 token (a header name).
+var tokenByte = func() (t [256]bool) {
+	for c := byte(0x21); c < 0x7f; c++ {
+		t[c] = bytes.IndexByte([]byte("()<>@,;:\\\"/[]?={}"), c) < 0
+	}
+	return t
+}()
+
+func isToken(b []byte) bool {
+	for _, c := range b {
+		if !tokenByte[c] {
+			return false
+		}
+	}
+	return true
 }
 
+// asciiEqualFold reports whether b is s (lower case ASCII) in any case.
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiContainsFold reports whether b holds s (lower case ASCII), in any
+// case, without allocating.
 func asciiContainsFold(b []byte, s string) bool {
-	return bytes.Contains(bytes.ToLower(b), []byte(s))
+	for i := 0; i+len(s) <= len(b); i++ {
+		if asciiEqualFold(b[i:i+len(s)], s) {
+			return true
+		}
+	}
+	return false
 }
 
 // fastResponse finds the precomputed response for req, or nil to let
@@ -387,10 +582,14 @@ func (e *cachedFile) fastResp(vh *Vhost, m *mountState) *fastResp {
 	h["Content-Type"] = e.contentType
 	h["Cache-Control"] = m.cacheControlHdr
 	h["Etag"] = e.etag
-	var common bytes.Buffer
+	var common, cached bytes.Buffer
 	_ = h.Write(&common)
+	// A 304 carries no representation metadata (RFC 9110 15.4.5), and
+	// net/http drops its Content-Type.
+	delete(h, "Content-Type")
+	_ = h.Write(&cached)
 	ok := append([]byte("HTTP/1.1 200 OK\r\nContent-Length: "+e.contentLength[0]+"\r\n"), common.Bytes()...)
-	nm := append([]byte("HTTP/1.1 304 Not Modified\r\n"), common.Bytes()...)
+	nm := append([]byte("HTTP/1.1 304 Not Modified\r\n"), cached.Bytes()...)
 	r := &fastEntry{vh: vh, resp: fastResp{ok: ok, notModified: nm, tail: append([]byte("\r\n"), e.body...), etag: []byte(e.etag[0])}}
 	e.fast.Store(r)
 	return &r.resp
@@ -411,17 +610,30 @@ func (r *fastResp) write(c *net.TCPConn, req *fastRequest, out []byte) ([]byte, 
 	} else if req.head {
 		tail = r.tail[:2]
 	}
-	var closing []byte
-	if req.close {
-		closing = connectionClose
+	// An HTTP/1.0 request is answered as net/http answers it: in its
+	// version, with "Connection: keep-alive" when the connection stays
+	// (an HTTP/1.0 client closes otherwise, RFC 9112 9.3) and no
+	// Connection field when it closes.
+	var conn []byte
+	switch {
+	case req.http10 && !req.close:
+		conn = connectionKeepAlive
+	case !req.http10 && req.close:
+		conn = connectionClose
 	}
 	date := dateLine()
 	if len(head)+len(tail) > fastCopyMax {
-		bufs := net.Buffers{head, date, closing, tail}
+		bufs := net.Buffers{head, date, conn, tail}
+		if req.http10 {
+			bufs = net.Buffers{version10, head[len(version10):], date, conn, tail}
+		}
 		_, err := bufs.WriteTo(c)
 		return out, err
 	}
-	out = append(append(append(append(out[:0], head...), date...), closing...), tail...)
+	out = append(append(append(append(out[:0], head...), date...), conn...), tail...)
+	if req.http10 {
+		copy(out, version10)
+	}
 	_, err := c.Write(out)
 	return out, err
 }
@@ -429,7 +641,11 @@ func (r *fastResp) write(c *net.TCPConn, req *fastRequest, out []byte) ([]byte, 
 // fastCopyMax bounds the responses copied into one buffer before writing.
 const fastCopyMax = 16 << 10
 
-var connectionClose = []byte("Connection: close\r\n")
+var (
+	connectionClose     = []byte("Connection: close\r\n")
+	connectionKeepAlive = []byte("Connection: keep-alive\r\n")
+	version10           = []byte("HTTP/1.0")
+)
 
 // dateLine is "Date: ...\r\n", formatted at most once a second.
 func dateLine() []byte {

@@ -21,6 +21,16 @@ import (
 // cacheMaxFile is the largest file kept in memory; bigger ones stream.
 const cacheMaxFile = 1 << 20
 
+// A mount's cache holds at most cacheMaxEntries names and cacheMaxBytes of
+// file bodies; past either, files are still served from what was just
+// read but not kept. Only names that exist are kept: a miss costs a Stat
+// of the (in-memory) fs.FS each time, and a peer asking for endless
+// distinct missing paths grows nothing.
+const (
+	cacheMaxEntries = 4096
+	cacheMaxBytes   = 64 << 20
+)
+
 // cachedFile is one file ready to send. The header values are shared by
 // every response, so each slice has len == cap: an append copies.
 type cachedFile struct {
@@ -33,7 +43,8 @@ type cachedFile struct {
 
 type fileCache struct {
 	mu    sync.RWMutex
-	files map[string]*cachedFile // nil entry: not cacheable (missing, dir, big, refused type)
+	files map[string]*cachedFile // nil entry: exists but not cacheable (dir, big, refused type)
+	bytes int                    // sum of the kept bodies
 }
 
 // cached returns the in-memory file for name, loading it on first use; nil
@@ -46,28 +57,47 @@ func (m *mountState) cached(name string) *cachedFile {
 	if ok {
 		return e
 	}
-	e = m.load(name)
+	e, exists := m.load(name)
+	if !exists {
+		return nil
+	}
+	size := 0
+	if e != nil {
+		size = len(e.body)
+	}
 	m.cache.mu.Lock()
+	defer m.cache.mu.Unlock()
+	if prev, ok := m.cache.files[name]; ok {
+		return prev // another request loaded it meanwhile
+	}
+	if len(m.cache.files) >= cacheMaxEntries || m.cache.bytes+size > cacheMaxBytes {
+		return e // full: served, not kept
+	}
 	if m.cache.files == nil {
 		m.cache.files = map[string]*cachedFile{}
 	}
 	m.cache.files[name] = e
-	m.cache.mu.Unlock()
+	m.cache.bytes += size
 	return e
 }
 
-func (m *mountState) load(name string) *cachedFile {
+// load reads name for the cache; exists is false when there is no such
+// file (nothing to remember).
+func (m *mountState) load(name string) (e *cachedFile, exists bool) {
 	st, err := fs.Stat(m.fsys, name)
-	if err != nil || st.IsDir() || st.Size() > cacheMaxFile {
-		return nil
+	if err != nil {
+		return nil, false
+	}
+	if st.IsDir() || st.Size() > cacheMaxFile {
+		return nil, true
 	}
 	typ := Mimetype(name, m.Mount)
 	if typ == "" {
-		return nil
+		return nil, true
 	}
 	body, err := fs.ReadFile(m.fsys, name)
 	if err != nil {
-		return nil
+		return nil, false
 	}
 	sum := sha256.Sum256(body)
 	return &cachedFile{
@@ -75,7 +105,7 @@ func (m *mountState) load(name string) *cachedFile {
 		contentType:   []string{typ},
 		contentLength: []string{strconv.Itoa(len(body))},
 		etag:          []string{`"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`},
-	}
+	}, true
 }
 
 // serveCached answers from memory, with an ETag so browsers revalidate

@@ -7,6 +7,10 @@ require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875
 	github.com/gorilla/websocket v1.5.3
 	go.uber.org/goleak v1.3.0
+	golang.org/x/net v0.47.0
 )
 
-require github.com/chromedp/cdproto v0.159.0 // indirect
+require (
+	github.com/chromedp/cdproto v0.159.0 // indirect
+	golang.org/x/text v0.31.0 // indirect
+)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // httpTxn is one HTTP transaction on a callback mount. The protocol runs on
@@ -18,6 +19,21 @@ import (
 type httpTxn struct {
 	c   *Conn
 	ops chan httpOp
+	// credits bounds the request body pieces waiting for the loop, as
+	// readAhead does on the ws read path: the body reader takes a credit
+	// before it posts a piece and the loop gives it back once the piece
+	// was delivered. A client sending faster than the protocol takes the
+	// body meets a reader that waits, then TCP's window (lws stops reading
+	// a connection whose rx the protocol has not consumed).
+	credits chan struct{}
+	// stop is closed on the loop once the transaction ended (its final
+	// write is queued, or the connection closed): the body reader stops
+	// and the queued writes go out.
+	stop    chan struct{}
+	stopped bool // stop is closed (loop)
+	// queued counts the body pieces posted to the loop and not yet
+	// delivered, for tests: the bound credits keep.
+	queued atomic.Int32
 
 	// Loop-owned response state (lws keeps it in the wsi's header buffer).
 	status      int
@@ -45,7 +61,8 @@ func (v *Vhost) serveCallback(w http.ResponseWriter, r *http.Request, m *mountSt
 	}
 	ctx := v.ctx
 	c := newConn(v, proto, roleHTTP, r)
-	t := &httpTxn{c: c, ops: make(chan httpOp, 4), status: http.StatusOK, hdr: http.Header{}}
+	t := &httpTxn{c: c, ops: make(chan httpOp, 4), credits: make(chan struct{}, readAhead), stop: make(chan struct{}),
+		status: http.StatusOK, hdr: http.Header{}}
 	c.ht = t
 	rel := strings.TrimPrefix(r.URL.Path, m.Mountpoint)
 	if !ctx.loop.post(func() {
@@ -83,7 +100,9 @@ func (v *Vhost) serveCallback(w http.ResponseWriter, r *http.Request, m *mountSt
 }
 
 // readBody delivers the request body as ReasonHTTPBody pieces and then
-// ReasonHTTPBodyCompletion. It reports false if the client went away.
+// ReasonHTTPBodyCompletion, with at most readAhead pieces waiting for the
+// loop. It reports false if the client or the context went away; it
+// returns true early when the transaction ended before the body did.
 func (t *httpTxn) readBody(r *http.Request) bool {
 	c, ctx := t.c, t.c.ctx
 	size := c.proto.rxBufferSize()
@@ -91,12 +110,32 @@ func (t *httpTxn) readBody(r *http.Request) bool {
 		buf := make([]byte, size)
 		n, err := r.Body.Read(buf)
 		if n > 0 {
+			select {
+			case <-t.stop:
+				return true
+			default:
+			}
+			select {
+			case t.credits <- struct{}{}:
+			case <-t.stop:
+				return true
+			case <-r.Context().Done():
+				ctx.loop.post(func() { c.closeNow(closeReasonPeer) })
+				return false
+			case <-ctx.destroyCh:
+				return false
+			}
 			chunk := buf[:n]
-			ctx.loop.post(func() {
-				if !c.closed {
+			t.queued.Add(1)
+			if !ctx.loop.post(func() {
+				t.queued.Add(-1)
+				<-t.credits
+				if !c.closed && !t.stopped { // nothing after the final write
 					c.callWriting(ReasonHTTPBody, chunk)
 				}
-			})
+			}) {
+				return false
+			}
 		}
 		if errors.Is(err, io.EOF) {
 			break
@@ -108,11 +147,19 @@ func (t *httpTxn) readBody(r *http.Request) bool {
 		}
 	}
 	ctx.loop.post(func() {
-		if !c.closed {
+		if !c.closed && !t.stopped {
 			c.callWriting(ReasonHTTPBodyCompletion, nil)
 		}
 	})
 	return true
+}
+
+// end tells the body reader that the transaction is over (loop).
+func (t *httpTxn) end() {
+	if !t.stopped {
+		t.stopped = true
+		close(t.stop)
+	}
 }
 
 // execute performs one write op on the handler goroutine.
@@ -157,6 +204,9 @@ func (t *httpTxn) send(op httpOp) error {
 	default:
 		return errors.New("lws: http write queue full")
 	}
+	if op.final {
+		t.end()
+	}
 	t.c.writeBusy = true
 	return nil
 }
@@ -176,6 +226,7 @@ func (t *httpTxn) write(b []byte, wp WriteProtocol) error {
 
 // abort drops the connection unless the response already completed.
 func (t *httpTxn) abort() {
+	defer t.end()
 	if t.finished {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -11,6 +12,9 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -63,7 +67,7 @@ type mountState struct {
 	cacheControlHdr []string  // the mount's cache-control, computed once
 }
 
-func newMountState(m *Mount) (*mountState, error) {
+func newMountState(m *Mount, log *slog.Logger) (*mountState, error) {
 	ms := &mountState{Mount: m}
 	ms.cacheControlHdr = []string{ms.cacheControl()}
 	switch m.OriginProtocol {
@@ -72,7 +76,7 @@ func newMountState(m *Mount) (*mountState, error) {
 		case m.OriginFS != nil:
 			ms.fsys = m.OriginFS
 		case m.Origin != "":
-			ms.fsys = os.DirFS(m.Origin)
+			ms.fsys = &rootFS{dir: m.Origin}
 		default:
 			return nil, fmt.Errorf("mount %q: file mount with no origin", m.Mountpoint)
 		}
@@ -85,7 +89,18 @@ func newMountState(m *Mount) (*mountState, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mount %q: proxy origin: %w", m.Mountpoint, err)
 		}
-		ms.proxy = httputil.NewSingleHostReverseProxy(u)
+		ms.proxy = &httputil.ReverseProxy{
+			// lws's proxy mount makes its own client connection to the
+			// origin: Host: is the origin's, and X-Forwarded-For names
+			// the peer lws accepted, nothing a client wrote (Rewrite
+			// starts from a request without the client's X-Forwarded-*
+			// headers; SetXForwarded adds ours).
+			Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.SetURL(u)
+				pr.SetXForwarded()
+			},
+			ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		}
 	case OriginCallback:
 		if m.Protocol == "" {
 			return nil, fmt.Errorf("mount %q: callback mount names no protocol", m.Mountpoint)
@@ -95,6 +110,72 @@ func newMountState(m *Mount) (*mountState, error) {
 		return nil, fmt.Errorf("mount %q: origin protocol %d not supported", m.Mountpoint, m.OriginProtocol)
 	}
 	return ms, nil
+}
+
+// close releases what the mount holds open (lws_vhost_destroy frees the
+// mounts with the vhost).
+func (m *mountState) close() {
+	if r, ok := m.fsys.(*rootFS); ok {
+		r.close()
+	}
+}
+
+// rootFS is a directory mount's files, opened through an os.Root so that
+// no name resolves outside the directory: a symlink (or "..") that leads
+// out of the mount fails to open instead of serving what it points at.
+// lws serves a mount's files from below its origin only; os.DirFS would
+// follow the link. The root is opened on first use (the directory may
+// appear after the vhost) and kept until the vhost goes.
+type rootFS struct {
+	dir    string
+	root   atomic.Pointer[os.Root]
+	mu     sync.Mutex // opening and closing
+	closed bool
+}
+
+func (r *rootFS) get() (*os.Root, error) {
+	if rt := r.root.Load(); rt != nil {
+		return rt, nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, fmt.Errorf("mount origin %s: %w", r.dir, fs.ErrClosed)
+	}
+	if rt := r.root.Load(); rt != nil {
+		return rt, nil
+	}
+	rt, err := os.OpenRoot(r.dir)
+	if err != nil {
+		return nil, fmt.Errorf("mount origin: %w", err)
+	}
+	r.root.Store(rt)
+	return rt, nil
+}
+
+// Open opens name below the directory (fs.FS).
+func (r *rootFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	rt, err := r.get()
+	if err != nil {
+		return nil, err
+	}
+	f, err := rt.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (r *rootFS) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	if rt := r.root.Swap(nil); rt != nil {
+		_ = rt.Close()
+	}
 }
 
 // matches reports whether p is under the mountpoint: "/dyn" matches "/dyn"
@@ -219,7 +300,13 @@ func (v *Vhost) serveFile(w http.ResponseWriter, r *http.Request, m *mountState,
 	}
 	f, err := m.fsys.Open(name)
 	if err != nil {
-		v.notFound(w, r)
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+			v.notFound(w, r)
+			return
+		}
+		// A symlink out of the mount (os.Root's "path escapes"), a
+		// permission: refused, and said so.
+		v.refuse(w, r, http.StatusForbidden, "file refused", "err", err)
 		return
 	}
 	defer f.Close()
@@ -233,7 +320,15 @@ func (v *Vhost) serveFile(w http.ResponseWriter, r *http.Request, m *mountState,
 			v.notFound(w, r)
 			return
 		}
-		http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/")+"/", http.StatusMovedPermanently)
+		// lws redirects a directory to its URL with a '/' added. The
+		// path is cleaned first: from "//sub" a plain append would make
+		// "//sub/", which a browser reads as a protocol-relative URL to
+		// the host "sub" (an open redirect).
+		loc := path.Clean("/" + r.URL.Path)
+		if loc != "/" {
+			loc += "/"
+		}
+		http.Redirect(w, r, (&url.URL{Path: loc}).EscapedPath(), http.StatusMovedPermanently)
 		return
 	}
 	typ := Mimetype(name, m.Mount)
@@ -281,9 +376,10 @@ func (v *Vhost) notFound(w http.ResponseWriter, r *http.Request) {
 	http.Error(w, "404 Not Found", http.StatusNotFound)
 }
 
-// refuse answers with status and logs why, so bad input is visible.
-func (v *Vhost) refuse(w http.ResponseWriter, r *http.Request, status int, why string) {
-	v.ctx.log.Warn(why, "vhost", v.name, "path", r.URL.Path, "raw", r.URL.RawPath, "peer", r.RemoteAddr, "status", status)
+// refuse answers with status and logs why (with any further key/value
+// pairs), so bad input is visible.
+func (v *Vhost) refuse(w http.ResponseWriter, r *http.Request, status int, why string, args ...any) {
+	v.ctx.log.Warn(why, append([]any{"vhost", v.name, "path", r.URL.Path, "raw", r.URL.RawPath, "peer", r.RemoteAddr, "status", status}, args...)...)
 	http.Error(w, strconv.Itoa(status)+" "+http.StatusText(status), status)
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ type listener struct {
 	ln     net.Listener
 	fast   *fastListener // plain HTTP: the fast path in front of net/http
 	srv    *http.Server
+	h2     *h2Server // HTTP/2, when the listener speaks it (h2front.go)
 	tls    bool
 	served chan struct{}
 	// draining: the listening socket is closed (Context.Deprecate) while
@@ -67,6 +69,8 @@ func (c *Context) bind(vh *Vhost) error {
 	if keepalive == 0 {
 		keepalive = 5 * time.Second
 	}
+	// No ReadTimeout: net/http then clears the read deadline once a
+	// request's head is read, which replayConn relies on (fastpath.go).
 	l.srv = &http.Server{
 		Handler:           l,
 		ReadHeaderTimeout: vh.timeout(), // a slowloris header trickle is cut off here
@@ -76,11 +80,13 @@ func (c *Context) bind(vh *Vhost) error {
 		Protocols:         new(http.Protocols),
 	}
 	l.srv.Protocols.SetHTTP1(true)
-	if vh.info.Options&OptionH2PriorKnowledge != 0 {
-		l.srv.Protocols.SetUnencryptedHTTP2(true)
+	if l.tls || vh.info.Options&OptionH2PriorKnowledge != 0 {
+		// HTTP/2 goes to a server of its own, behind a frame-checking
+		// front (h2front.go): by ALPN, or from the fast path (h2c).
+		l.h2 = newH2Server(l, ln.Addr())
 	}
 	if l.tls {
-		l.srv.Protocols.SetHTTP2(true)
+		l.srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){"h2": l.h2.serveTLS}
 		cfg := &tls.Config{
 			NextProtos:     []string{"h2", "http/1.1"},
 			GetCertificate: l.certificate,
@@ -128,7 +134,7 @@ func (l *listener) remove(vh *Vhost) {
 	l.mu.Lock()
 	for i, v := range l.vhosts {
 		if v == vh {
-			l.vhosts = append(l.vhosts[:i], l.vhosts[i+1:]...)
+			l.vhosts = slices.Delete(l.vhosts, i, i+1) // clears the freed slot: the backing array keeps no reference
 			break
 		}
 	}
@@ -145,6 +151,9 @@ func (l *listener) remove(vh *Vhost) {
 func (l *listener) stopAccepting() {
 	l.draining.Store(true)
 	l.srv.SetKeepAlivesEnabled(false)
+	if l.h2 != nil {
+		l.h2.srv.SetKeepAlivesEnabled(false)
+	}
 	if l.fast != nil {
 		l.fast.draining.Store(true)
 		_ = l.fast.tcp.Close()
@@ -156,6 +165,9 @@ func (l *listener) stopAccepting() {
 func (l *listener) close() {
 	_ = l.srv.Close()
 	<-l.served
+	if l.h2 != nil {
+		l.h2.close()
+	}
 	if l.fast != nil {
 		l.fast.Close()
 		l.fast.wait()
@@ -186,6 +198,21 @@ func (l *listener) pick(host string) *Vhost {
 // ServeHTTP is where every request on the port arrives: vhost selection,
 // then a ws upgrade or the vhost's mounts.
 func (l *listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.ProtoMajor == 1 && len(r.TransferEncoding) > 0 {
+		// RFC 9112 6.1: a request with both Content-Length and a
+		// Transfer-Encoding may be smuggling a second request in its
+		// body, and the server must close the connection after
+		// answering it. net/http drops the Content-Length of a chunked
+		// request before a handler sees it, so every chunked HTTP/1.x
+		// request ends its connection.
+		w.Header().Set("Connection", "close")
+	}
+	if !validHost(r.Host) {
+		l.ctx.log.Warn("invalid Host header refused", "host", r.Host, "peer", r.RemoteAddr, "status", http.StatusBadRequest)
+		w.Header().Set("Connection", "close")
+		http.Error(w, "400 Bad Request: invalid Host header", http.StatusBadRequest)
+		return
+	}
 	vh := l.pick(r.Host)
 	if vh == nil || vh.destroyed {
 		http.Error(w, "no vhost", http.StatusServiceUnavailable)
@@ -231,6 +258,9 @@ func (v *Vhost) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := v.matchMount(r.URL.Path)
+	if m == nil || m.OriginProtocol != OriginCallback && m.OriginProtocol != OriginHTTP && m.OriginProtocol != OriginHTTPS {
+		settleH2Body(w, r, v.timeout()) // the answer will not read the content
+	}
 	if m == nil {
 		v.notFound(w, r)
 		return

@@ -32,7 +32,11 @@ func (u *utf8Check) feed(p []byte, final bool) bool {
 			p = p[1:]
 		}
 		if int(u.n) < need {
-			return !final
+			// Incomplete: fine only while it can still become a rune
+			// (utf8.FullRune is true for a prefix that cannot). RFC 6455
+			// 8.1 fails the connection once the bytes are not UTF-8, so
+			// how the message was cut must not delay it.
+			return !final && !utf8.FullRune(u.carry[:u.n])
 		}
 		if !utf8.Valid(u.carry[:u.n]) {
 			return false
@@ -55,8 +59,8 @@ func (u *utf8Check) feed(p []byte, final bool) bool {
 		return false
 	}
 	tail := p[cut:]
-	if final && len(tail) > 0 {
-		return false
+	if len(tail) > 0 && (final || utf8.FullRune(tail)) {
+		return false // cut off, or already not the start of a rune
 	}
 	u.n = uint8(copy(u.carry[:], tail))
 	return true

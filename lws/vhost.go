@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -91,7 +92,7 @@ func (c *Context) CreateVhost(info VhostInfo) (*Vhost, error) {
 		return nil, fmt.Errorf("vhost %q: %w", vh.name, err)
 	}
 	for i := range info.Mounts {
-		ms, err := newMountState(&info.Mounts[i])
+		ms, err := newMountState(&info.Mounts[i], c.log)
 		if err != nil {
 			return nil, fmt.Errorf("vhost %q: %w", vh.name, err)
 		}
@@ -231,7 +232,7 @@ func (v *Vhost) Destroy() {
 	v.destroyProtocols()
 	for i, vh := range v.ctx.vhosts {
 		if vh == v {
-			v.ctx.vhosts = append(v.ctx.vhosts[:i], v.ctx.vhosts[i+1:]...)
+			v.ctx.vhosts = slices.Delete(v.ctx.vhosts, i, i+1) // clears the freed slot: the backing array keeps no reference
 			break
 		}
 	}
@@ -244,6 +245,9 @@ func (v *Vhost) destroyProtocols() {
 	v.destroyed = true
 	for _, pc := range v.protoConns {
 		_ = pc.call(ReasonProtocolDestroy, nil)
+	}
+	for _, m := range v.mounts {
+		m.close()
 	}
 	if v.info.Finalize != nil {
 		v.info.Finalize(v)

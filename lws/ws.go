@@ -67,6 +67,7 @@ type wsConn struct {
 	rxStart       bool // its next piece is the first (loop)
 	frameFin      bool // the frame being streamed ends its message (loop)
 	txHeld        bool // reading stopped until the output drains (loop)
+	saidClose     bool // we refused the peer's data with a close frame (the reader)
 	fdClosed      bool // the socket is closed (loop)
 	finWanted     bool // closing: our close frame, then FIN and wait (loop)
 }
@@ -245,6 +246,9 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.ws = ws
+	if w.fc != nil {
+		w.fc.noteDeflate(nil)
+	}
 	ws.SetCloseHandler(w.onPeerClose)
 	ws.SetReadLimit(v.maxMessageSize())
 	if w.nb != nil {
@@ -459,6 +463,7 @@ func (w *wsConn) checkHeader(two []byte) error {
 	if why == "" {
 		return nil
 	}
+	w.saidClose = true
 	_ = w.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseProtocolError, why),
 		time.Now().Add(time.Second))
@@ -478,6 +483,7 @@ func (w *wsConn) readControl(hdr []byte) (bool, error) {
 	}
 	h, _ := parseFrameHeader(frame)
 	payload := h.payload(frame)
+	w.c.ctx.noteTraffic(len(frame))
 	if _, err := w.br.Discard(2 + 4 + n); err != nil {
 		return true, err
 	}
@@ -516,7 +522,8 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 	var total int64
 	limit := w.c.vh.maxMessageSize()
 	cur := next()
-	n, rerr := io.ReadFull(r, cur)
+	var eof bool
+	n, rerr := readPiece(r, cur, &eof)
 	for first := true; ; first = false {
 		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
 			return rerr
@@ -524,6 +531,7 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 		// gorilla's read limit counts wire bytes; a compressed message
 		// is held to it once inflated too (close 1009).
 		if total += int64(n); total > limit {
+			w.saidClose = true
 			_ = w.ws.WriteControl(websocket.CloseMessage,
 				websocket.FormatCloseMessage(websocket.CloseMessageTooBig, "message too big"),
 				time.Now().Add(time.Second))
@@ -534,7 +542,7 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 		var m int
 		if !final {
 			ahead = next()
-			m, rerr = io.ReadFull(r, ahead)
+			m, rerr = readPiece(r, ahead, &eof)
 			if m == 0 && rerr == io.EOF {
 				final = true
 				unused(ahead)
@@ -567,6 +575,7 @@ var errInvalidUTF8 = errors.New("text message is not valid UTF-8 (closed with 10
 
 // badUTF8 refuses a text message that is not UTF-8: close 1007.
 func (w *wsConn) badUTF8() error {
+	w.saidClose = true
 	_ = w.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseInvalidFramePayloadData, "invalid UTF-8"),
 		time.Now().Add(time.Second))
@@ -589,6 +598,7 @@ func (w *wsConn) deliver(data []byte, first, final, binary bool) {
 	c := w.c
 	piece := func() {
 		w.pieceDone()
+		c.ctx.noteTraffic(len(data))
 		if c.closed {
 			return
 		}
@@ -670,9 +680,21 @@ func (w *wsConn) pieceDone() {
 // readFailed reports why reading stopped; the loop closes the connection.
 func (w *wsConn) readFailed(err error) {
 	if w.noteReadErr(err) {
-		c := w.c
-		c.ctx.loop.post(func() { c.closeNow(closeReasonPeer) })
+		c, why := w.c, w.failWhy(err)
+		c.ctx.loop.post(func() { c.closeNow(why) })
 	}
+}
+
+// failWhy tells a close we started by refusing the peer's data (1002,
+// 1007, 1009: our close frame is out) from the peer's going. Ours ends
+// with lws's close handshake, FIN and a wait for the peer's end, so the
+// close frame is not lost to a reset of data the peer had still in
+// flight.
+func (w *wsConn) failWhy(err error) closeWhy {
+	if w.saidClose || errors.Is(err, websocket.ErrReadLimit) {
+		return closeReasonRefused
+	}
+	return closeReasonPeer
 }
 
 // noteReadErr logs why reading stopped and records a peer's close; it
@@ -684,6 +706,14 @@ func (w *wsConn) noteReadErr(err error) bool {
 	w.mu.Unlock()
 	if ours {
 		return false // the loop closed the socket; nothing to report
+	}
+	if errors.Is(err, websocket.ErrReadLimit) {
+		// gorilla returns ErrReadLimit without a close frame when the
+		// lengths of a message's frames add up past int64; RFC 6455
+		// 7.4.1 says 1009 (a no-op once gorilla or tooBig sent it).
+		_ = w.ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseMessageTooBig, "message too big"),
+			time.Now().Add(time.Second))
 	}
 	var ce *websocket.CloseError
 	switch {
@@ -753,6 +783,7 @@ func (w *wsConn) waitUnpaused() bool {
 
 // write sends one piece from the loop (lws_write on a ws connection).
 func (w *wsConn) write(b []byte, wp WriteProtocol) error {
+	w.c.ctx.noteTraffic(len(b)) // what is sent grows the heap too (trim.go)
 	kind := wp &^ (WriteNoFin | WriteH2StreamEnd)
 	more := wp&WriteNoFin != 0
 	var err error

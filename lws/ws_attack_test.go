@@ -1,3 +1,5 @@
+//go:build unix
+
 package lws
 
 import (
@@ -41,9 +43,19 @@ func startWSServer(t *testing.T, tlsOn bool, info VhostInfo) *Context {
 // small receive buffer so a client that does not read is felt at once.
 func rawUpgradeOn(t *testing.T, addr, protocol string, tlsOn bool, extensions string) (net.Conn, *bufio.Reader) {
 	t.Helper()
+	return rawUpgradeBuf(t, addr, protocol, tlsOn, extensions, 4096)
+}
+
+// rawUpgradeBuf is rawUpgradeOn with a receive buffer of rcvbuf bytes (0:
+// the kernel's default, which grows).
+func rawUpgradeBuf(t *testing.T, addr, protocol string, tlsOn bool, extensions string, rcvbuf int) (net.Conn, *bufio.Reader) {
+	t.Helper()
 	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		if rcvbuf == 0 {
+			return nil
+		}
 		return rc.Control(func(fd uintptr) {
-			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, rcvbuf)
 		})
 	}}
 	var conn net.Conn
@@ -92,24 +104,6 @@ func connRecorder(conns chan<- *Conn, closed chan<- struct{}) *Protocol {
 	}}
 }
 
-// pendingOut is how many bytes wait to leave on a server connection.
-func pendingOut(t *testing.T, srv *Context, c *Conn) int {
-	t.Helper()
-	got := make(chan int, 1)
-	srv.Do(func() {
-		w := c.ws
-		switch {
-		case w.fc != nil:
-			got <- len(w.fc.out)
-		default:
-			w.nb.mu.Lock()
-			got <- len(w.nb.pending) + w.nb.writing
-			w.nb.mu.Unlock()
-		}
-	})
-	return wait(t, got, "pending output")
-}
-
 // A peer that sends pings as fast as it can and never reads the pongs:
 // the server stops reading it once maxPendingOut bytes wait, instead of
 // queueing pongs without end.
@@ -119,9 +113,9 @@ func TestPingFloodBoundsOutput(t *testing.T) {
 			noLeaks(t)
 			conns, closed := make(chan *Conn, 1), make(chan struct{}, 1)
 			srv := startWSServer(t, side.tls, VhostInfo{Protocols: []*Protocol{connRecorder(conns, closed)}})
-			conn, _ := rawUpgradeOn(t, srv.Vhosts()[0].Addr(), "rec", side.tls, "")
+			conn, _ := rawUpgradeBuf(t, srv.Vhosts()[0].Addr(), "rec", side.tls, "", 0)
 			c := wait(t, conns, "ESTABLISHED")
-			ping := bytes.Repeat(clientFrame(true, websocket.PingMessage, make([]byte, 125), 125), 256)
+			ping := bytes.Repeat(clientFrame(true, websocket.PingMessage, make([]byte, 125), 125), 512)
 			sent := 0
 			deadline := time.Now().Add(5 * time.Second)
 			for sent < 64<<20 && time.Now().Before(deadline) {
@@ -174,9 +168,9 @@ func TestDeflateBombCloses1009(t *testing.T) {
 			noLeaks(t)
 			conns, closed := make(chan *Conn, 1), make(chan struct{}, 1)
 			info := VhostInfo{Protocols: []*Protocol{connRecorder(conns, closed)}, Deflate: true, MaxMessageSize: 1 << 20}
+			bomb := deflate(t, make([]byte, 64<<20)) // about 64 KB on the wire; made before the connection's deadline starts
 			srv := startWSServer(t, side.tls, info)
 			conn, br := rawUpgradeOn(t, srv.Vhosts()[0].Addr(), "rec", side.tls, pmd)
-			bomb := deflate(t, make([]byte, 64<<20)) // about 64 KB on the wire
 			if _, err := conn.Write(compressedFrame(bomb)); err != nil {
 				t.Fatal(err)
 			}
@@ -219,9 +213,10 @@ func TestInflationSharesTheLoop(t *testing.T) {
 	}}
 	srv := startWSServer(t, false, VhostInfo{Protocols: []*Protocol{p}, Deflate: true, MaxMessageSize: 64 << 20})
 	addr := srv.Vhosts()[0].Addr()
+	bomb := compressedFrame(deflate(t, make([]byte, big)))
 	bigConn, _ := rawUpgradeOn(t, addr, "rx", false, pmd)
 	smallConn, _ := rawUpgradeOn(t, addr, "rx", false, "")
-	if _, err := bigConn.Write(compressedFrame(deflate(t, make([]byte, big)))); err != nil {
+	if _, err := bigConn.Write(bomb); err != nil {
 		t.Fatal(err)
 	}
 	if e := wait(t, events, "first piece"); e != "first piece" {

@@ -3,11 +3,14 @@
 package lws
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net"
+	"net/http"
+	"strings"
 	"syscall"
 	"time"
 
@@ -42,6 +45,26 @@ type fdConn struct {
 	allow int32  // how many bytes of in gorilla may take now
 	errno uint16 // first write error (an errno); later writes fail with it
 	inRx  bool   // in points into the loop's shared read buffer
+	// deflate: permessage-deflate was negotiated (noteDeflate), so a
+	// frame with RSV1 starts a compressed message; without it gorilla
+	// refuses such a frame at its header.
+	deflate bool
+}
+
+// noteDeflate records whether permessage-deflate was negotiated: from
+// the server's 101 (resp), or for a server connection from its own 101,
+// which gorilla has just written and which waits in out.
+func (f *fdConn) noteDeflate(resp http.Header) {
+	if resp != nil {
+		for _, v := range resp.Values("Sec-Websocket-Extensions") {
+			for ext := range strings.SplitSeq(v, ",") {
+				name, _, _ := strings.Cut(ext, ";")
+				f.deflate = f.deflate || strings.TrimSpace(name) == "permessage-deflate"
+			}
+		}
+		return
+	}
+	f.deflate = bytes.Contains(f.out, []byte("\r\nSec-WebSocket-Extensions: permessage-deflate"))
 }
 
 // errPastStep is what gorilla would get if it read beyond what the loop
@@ -329,6 +352,12 @@ func (w *wsConn) fastEvent(ev uint32) {
 // fastRead reads what arrived and hands every complete frame on.
 func (w *wsConn) fastRead() {
 	f := w.fc
+	if w.rxHeld() {
+		// Output is stuck (or rx paused): read nothing more until it
+		// moves, or f.in would grow instead.
+		w.updateEvents()
+		return
+	}
 	p := w.c.ctx.poll
 	rx := p.rxBuffer()
 	n, err := readFD(f.fdi(), rx)
@@ -351,8 +380,10 @@ func (w *wsConn) fastRead() {
 		f.buf = append(append(f.buf[:0], f.in...), rx[:n]...)
 		f.in = f.buf
 	}
+	w.c.ctx.noteTraffic(n)
 	w.rxFast()
 	w.keepRest()
+	w.updateEvents() // stop watching for reads if the output got stuck
 }
 
 // rxPending hands on bytes already read (a client's frames that came with
@@ -457,7 +488,7 @@ func (w *wsConn) rxFast() {
 		op, fin := h.opcode(), h.fin()
 		plain := h.masked() != w.client && h.b0&0x70 == 0 // right mask, no RSV bit
 		switch {
-		case plain && (op == websocket.PingMessage || op == websocket.PongMessage) && fin && h.plen <= 125:
+		case plain && (op == websocket.PingMessage || op == websocket.PongMessage) && fin && h.shortLen():
 			// A ping or pong, between messages or between the fragments
 			// of one: answered here, as lws does.
 			size := h.hlen + int(h.plen)
@@ -498,7 +529,7 @@ func (w *wsConn) rxFast() {
 					return
 				}
 			}
-		case w.msgR == nil && h.masked() != w.client && h.b0&0x70 == 0x40 && (op == websocket.TextMessage || op == websocket.BinaryMessage):
+		case w.msgR == nil && f.deflate && h.masked() != w.client && h.b0&0x70 == 0x40 && (op == websocket.TextMessage || op == websocket.BinaryMessage):
 			w.whole = &wholeMsg{} // compressed: gathered, then inflated
 		default:
 			// A close frame, or a frame gorilla refuses: it sees exactly
@@ -585,7 +616,10 @@ func (w *wsConn) endFragments(h frameHdr) error {
 func (w *wsConn) handOver(h frameHdr) {
 	f := w.fc
 	size := h.hlen
-	if h.opcode() == websocket.CloseMessage && h.plen <= 125 {
+	// A close frame gorilla takes is read whole; one whose header it
+	// refuses (RSV bits, no FIN, the wrong mask) is refused at once,
+	// without waiting for a payload that may never come.
+	if h.opcode() == websocket.CloseMessage && h.shortLen() && h.fin() && h.b0&0x70 == 0 && h.masked() != w.client {
 		size += int(h.plen)
 		if len(f.in) < size {
 			return
@@ -608,6 +642,7 @@ func (w *wsConn) handOver(h frameHdr) {
 // protocolError fails the connection with close 1002, for frames gorilla
 // would take or drop silently (RFC 6455 5.2 and 7.4.1).
 func (w *wsConn) protocolError(why string) {
+	w.saidClose = true
 	_ = w.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseProtocolError, why),
 		time.Now().Add(time.Second))
@@ -635,7 +670,11 @@ func (w *wsConn) scanWhole() bool {
 		return false
 	case scanBad:
 		h, _ := parseFrameHeader(f.in[end:])
-		w.protocolError(h.violation(f.in[end:]))
+		why := h.violation(f.in[end:])
+		if why == "" {
+			why = "malformed frame header in a compressed message"
+		}
+		w.protocolError(why)
 		return false
 	}
 	f.allow = int32(min(end, math.MaxInt32))
@@ -660,7 +699,7 @@ func (w *wsConn) pumpWhole() bool {
 	f.allow = int32(m.allow)
 	defer func() { m.allow = int(f.allow) }()
 	read := func(p []byte) ([]byte, bool, error) {
-		n, err := io.ReadFull(m.r, p)
+		n, err := readPiece(m.r, p, &m.eof)
 		switch err {
 		case nil:
 			return p[:n], false, nil
@@ -690,6 +729,7 @@ func (w *wsConn) pumpWhole() bool {
 			m.ahead, m.last = p, last
 			final = last && len(p) == 0
 		}
+		c.ctx.noteTraffic(len(cur))
 		if m.out += int64(len(cur)); m.out > limit {
 			w.tooBig()
 			return false
@@ -754,6 +794,7 @@ func (w *wsConn) controlFast(h frameHdr, frame []byte) {
 // tooBig refuses a message longer than the read limit as gorilla does:
 // close 1009.
 func (w *wsConn) tooBig() {
+	w.saidClose = true
 	_ = w.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseMessageTooBig, "message too big"),
 		time.Now().Add(time.Second))
@@ -763,7 +804,7 @@ func (w *wsConn) tooBig() {
 // fastFail ends the connection after a read error, on the loop.
 func (w *wsConn) fastFail(err error) {
 	if w.noteReadErr(err) {
-		w.c.closeNow(closeReasonPeer)
+		w.c.closeNow(w.failWhy(err))
 	}
 }
 

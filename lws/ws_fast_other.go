@@ -5,6 +5,7 @@ package lws
 import (
 	"errors"
 	"net"
+	"net/http"
 )
 
 // Without epoll every ws server connection uses read cycles (ws.go); the
@@ -18,6 +19,7 @@ type fdConn struct {
 func takeFD(*net.TCPConn) (int, error) { return -1, errors.ErrUnsupported }
 
 func (f *fdConn) busy() bool                   { return false }
+func (f *fdConn) noteDeflate(http.Header)      {}
 func (f *fdConn) closeUnwatched()              {}
 func (w *wsConn) shutdownFast(*Conn, closeWhy) {}
 func (w *wsConn) setRxPausedFast(bool)         {}

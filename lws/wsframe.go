@@ -51,6 +51,11 @@ func parseFrameHeader(b []byte) (h frameHdr, ok bool) {
 
 func (h frameHdr) fin() bool { return h.b0&0x80 != 0 }
 
+// shortLen reports a length in the 7-bit field (at most 125): a control
+// frame's must be (RFC 6455 5.5), and gorilla refuses one with an
+// extended length however small, at its first two bytes.
+func (h frameHdr) shortLen() bool { return h.b1&0x7f <= 125 }
+
 // violation names what is wrong with a header that gorilla would take
 // (or drop without a close frame) though RFC 6455 forbids it; "" if
 // nothing. b holds the whole header.
@@ -60,6 +65,11 @@ func (h frameHdr) violation(b []byte) string {
 		return "frame length with the most significant bit set" // RFC 6455 5.2
 	case h.opcode() == websocket.CloseMessage && h.plen == 1:
 		return "close frame with a 1-byte payload" // RFC 6455 5.5.1
+	case h.b0&0x40 != 0 && (h.opcode() == 0 || h.opcode() >= 8):
+		// RFC 7692 6: only the first frame of a message carries the
+		// "Per-Message Compressed" bit; with permessage-deflate
+		// negotiated gorilla ignores it on the others.
+		return "RSV1 on a continuation or control frame"
 	}
 	return ""
 }
@@ -67,15 +77,14 @@ func (h frameHdr) violation(b []byte) string {
 // scan results for a message that is handed to gorilla whole.
 const (
 	scanMore   = iota // the message has not all arrived
-	scanReady         // end is where it (or a malformed header) ends
+	scanReady         // end is where it ends
 	scanTooBig        // longer than the read limit
-	scanBad           // a frame header that violates RFC 6455 (frameHdr.violation)
+	scanBad           // end is where a frame header gorilla refuses, or that violates RFC 6455, starts
 )
 
 // scanMessage finds the end of the message at the front of b: its frames
 // up to the final one, control frames between them included; a close
-// frame ends it, and a malformed header ends it there for gorilla to
-// reject. Frames from a client are masked, frames from a server not.
+// frame ends it, and a malformed header fails it. Frames from a client are masked, frames from a server not.
 // The scan resumes at pos, the end of the frames already scanned, whose
 // data payload adds up to total; while the message is incomplete it
 // returns how far it got, so bytes that trickle in are scanned once.
@@ -90,8 +99,14 @@ func scanMessage(b []byte, pos int, total, limit int64, masked bool) (end int, s
 		if h.violation(b[pos:]) != "" {
 			return pos, total, scanBad
 		}
-		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || h.plen > 125)) {
-			return pos + h.hlen, total, scanReady
+		// A header gorilla refuses fails the message at once, before
+		// anything is inflated: its payload may never come, and were
+		// the deflate data to end before it, gorilla would not read
+		// that far until later. Past the first frame, a text or binary
+		// frame is one (a new message inside this one).
+		if h.masked() != masked || (op > 2 && op < 8) || op > 10 || (control && (h.b0&0x80 == 0 || !h.shortLen())) ||
+			h.b0&0x30 != 0 || (pos > 0 && !control && op != 0) {
+			return pos, total, scanBad
 		}
 		if !control && (total+h.plen > limit || total+h.plen < 0) {
 			return pos, total, scanTooBig
@@ -121,6 +136,30 @@ func (h frameHdr) payload(f []byte) []byte {
 	return p
 }
 
+// readPiece fills p from r as io.ReadFull does, but does not read r again
+// once it has said io.EOF (eof): gorilla's decompressing reader returns
+// its last bytes with io.EOF and io.ErrClosedPipe after that, which
+// io.ReadFull, asked for the next piece, reports as an error.
+func readPiece(r io.Reader, p []byte, eof *bool) (int, error) {
+	n := 0
+	for n < len(p) && !*eof {
+		k, err := r.Read(p[n:])
+		n += k
+		if err == io.EOF {
+			*eof = true
+		} else if err != nil {
+			return n, err
+		}
+	}
+	switch {
+	case n == len(p):
+		return n, nil
+	case n > 0:
+		return n, io.ErrUnexpectedEOF
+	}
+	return 0, io.EOF
+}
+
 // wholeMsg is a compressed message: its frames are gathered in f.in
 // (scanned once each, however they trickle in), then gorilla inflates it
 // while the loop hands the result on in pieces.
@@ -132,4 +171,5 @@ type wholeMsg struct {
 	out     int64  // inflated bytes so far, against the read limit
 	ahead   []byte // the piece read ahead, so the last one is known
 	last    bool   // ahead is the message's last piece
+	eof     bool   // r said io.EOF (readPiece)
 }

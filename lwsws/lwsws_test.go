@@ -204,8 +204,9 @@ func generation(t *testing.T, port int) string {
 
 // chat drives two clients: each message reaches both.
 func chat(t *testing.T, port int) {
+	// No wait needed before the first message: the core holds the 101
+	// until ESTABLISHED has run, so a dialled client is in the chat.
 	a, b := dialChat(t, port), dialChat(t, port)
-	time.Sleep(50 * time.Millisecond) // both are established before the first message
 	send(t, a, "hello from a")
 	if got := recv(t, a); got != "hello from a" {
 		t.Fatalf("a got %q", got)
@@ -348,7 +349,6 @@ func TestReload(t *testing.T) {
 		t.Fatalf("generation %q", g)
 	}
 	old := dialChat(t, port)
-	time.Sleep(50 * time.Millisecond)
 
 	// A bad configuration: the reload fails, instance 1 goes on.
 	writeFile(t, filepath.Join(dir, "conf.d", "chat"), `{ "vhosts": [ { "name": `)
@@ -362,11 +362,16 @@ func TestReload(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "conf.d", "chat"), chatVhost(port, "2"))
 	_ = p.Cmd.Process.Signal(syscall.SIGHUP)
 	p.WaitLog(t, "instance 3 serving; instance 1 draining", 1, time.Minute)
+	// The master logs that line once it has sent instance 1 its SIGHUP;
+	// instance 1 closes its listening socket when its loop gets to it.
+	// Until then both instances listen on the port (SO_REUSEPORT) and a
+	// new connection may still reach instance 1. Wait for instance 1 to
+	// say its listener is closed: from then on only instance 3 accepts.
+	p.WaitLog(t, "context deprecated: listeners closed", 1, time.Minute)
 	if g := generation(t, port); g != "2" {
 		t.Fatalf("new connections see generation %q, want 2", g)
 	}
 	fresh := dialChat(t, port)
-	time.Sleep(50 * time.Millisecond)
 
 	// The old connection still chats, in the old instance's world: the
 	// new client does not see its message.

@@ -5,8 +5,10 @@ package lwstest
 
 import (
 	"fmt"
+	"go/build"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -21,9 +23,16 @@ var installHint = map[string]string{
 	"Xvfb":        "xvfb",
 }
 
+// goInstalled are peers that come from the Go module proxy rather than
+// Debian (the module@version to go install).
+var goInstalled = map[string]string{
+	"h2spec": "github.com/summerwind/h2spec/cmd/h2spec@v2.2.1+incompatible",
+}
+
 // candidates lists where a peer may be found besides its name on PATH.
 var candidates = map[string][]string{
 	"chromium": {"chromium", "chromium-browser", "/usr/bin/chromium"},
+	"h2spec":   {"h2spec", filepath.Join(build.Default.GOPATH, "bin", "h2spec")},
 }
 
 // InCI reports whether the tests run under CI (CI=true), where a missing
@@ -40,6 +49,9 @@ func findPeer(name string) (string, string) {
 		if p, err := exec.LookPath(n); err == nil {
 			return p, ""
 		}
+	}
+	if mod := goInstalled[name]; mod != "" {
+		return "", fmt.Sprintf("%s not installed: go install %s", name, mod)
 	}
 	pkg := installHint[name]
 	if pkg == "" {

@@ -11,6 +11,7 @@ package smd
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
@@ -87,7 +88,7 @@ func (p *Peer) Unregister() {
 	p.gone = true
 	for i, q := range b.peers {
 		if q == p {
-			b.peers = append(b.peers[:i], b.peers[i+1:]...)
+			b.peers = slices.Delete(b.peers, i, i+1) // clears the freed slot: the backing array keeps no reference
 			break
 		}
 	}

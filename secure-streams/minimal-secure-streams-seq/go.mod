@@ -9,6 +9,7 @@ require (
 	github.com/chromedp/chromedp v0.22.1 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect
+	golang.org/x/net v0.47.0 // indirect
 )
 
 // The core lives in this workspace; to copy the example out, point this

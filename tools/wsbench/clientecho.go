@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -19,12 +18,14 @@ import (
 // request/response echoes over c connections against the same
 // minimal-ws-server-echo, interleaved.
 func clientEchoMain(args []string) error {
-	fs := flag.NewFlagSet("client-echo", flag.ExitOnError)
+	fs := newFlags("client-echo")
 	conns := fs.Int("c", 50, "connections")
 	size := fs.Int("size", 64, "message size in bytes")
 	dur := fs.Duration("d", 5*time.Second, "duration per client")
 	runs := fs.Int("runs", 3, "runs per client, interleaved; the median is reported")
-	_ = fs.Parse(args)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
 
 	dir, err := os.MkdirTemp("", "wsbench")
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -16,14 +15,16 @@ import (
 // echoMain drives c connections doing request/response echoes of size bytes
 // against minimal-ws-server-echo and a plain gorilla echo server.
 func echoMain(args []string) error {
-	fs := flag.NewFlagSet("echo", flag.ExitOnError)
+	fs := newFlags("echo")
 	conns := fs.Int("c", 50, "connections")
 	size := fs.Int("size", 64, "message size in bytes")
 	dur := fs.Duration("d", 10*time.Second, "duration per server")
 	only := fs.String("only", "", "measure only this server: lws or plain")
 	runs := fs.Int("runs", 3, "runs per server, interleaved; the median is reported")
 	target := fs.String("target", "", "measure an already running server at host:port instead")
-	_ = fs.Parse(args)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
 	if *target != "" {
 		rate, err := echoLoad(*target, *conns, *size, *dur)
 		if err != nil {

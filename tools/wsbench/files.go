@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,12 +11,14 @@ import (
 // filesMain loads minimal-http-server's index.html with wrk next to a plain
 // net/http FileServer serving the same folder, interleaved, median of runs.
 func filesMain(args []string) error {
-	fs := flag.NewFlagSet("files", flag.ExitOnError)
+	fs := newFlags("files")
 	threads := fs.Int("t", 2, "wrk threads")
 	conns := fs.Int("c", 64, "wrk connections")
 	dur := fs.String("d", "5s", "wrk duration per run")
 	runs := fs.Int("runs", 3, "runs per server, interleaved; the median is reported")
-	_ = fs.Parse(args)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
 	wrk, err := exec.LookPath("wrk")
 	if err != nil {
 		return fmt.Errorf("wrk not installed: apt-get install wrk")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"time"
@@ -12,10 +11,12 @@ import (
 // idleMain opens n idle ws connections to minimal-ws-server and to a plain
 // gorilla chat server and reports each server's RSS growth per connection.
 func idleMain(args []string) error {
-	fs := flag.NewFlagSet("idle", flag.ExitOnError)
+	fs := newFlags("idle")
 	n := fs.Int("n", 5000, "connections")
 	settle := fs.Duration("settle", 3*time.Second, "wait before reading RSS")
-	_ = fs.Parse(args)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
 
 	dir, err := os.MkdirTemp("", "wsbench")
 	if err != nil {

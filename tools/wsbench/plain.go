@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"net/http"
 	"sync"
@@ -15,9 +14,11 @@ import (
 var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 
 func plainChatMain(args []string) error {
-	fs := flag.NewFlagSet("plain-chat", flag.ExitOnError)
+	fs := newFlags("plain-chat")
 	addr := fs.String("addr", "127.0.0.1:7682", "listen address")
-	_ = fs.Parse(args)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
 	var mu sync.Mutex
 	clients := map[*websocket.Conn]bool{}
 	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -51,9 +52,11 @@ func plainChatMain(args []string) error {
 }
 
 func plainEchoMain(args []string) error {
-	fs := flag.NewFlagSet("plain-echo", flag.ExitOnError)
+	fs := newFlags("plain-echo")
 	addr := fs.String("addr", "127.0.0.1:7682", "listen address")
-	_ = fs.Parse(args)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
 	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		ws, err := upgrader.Upgrade(w, r, nil)
 		if err != nil {
@@ -75,10 +78,12 @@ func plainEchoMain(args []string) error {
 }
 
 func plainFilesMain(args []string) error {
-	fs := flag.NewFlagSet("plain-files", flag.ExitOnError)
+	fs := newFlags("plain-files")
 	addr := fs.String("addr", "127.0.0.1:7682", "listen address")
 	dir := fs.String("dir", ".", "directory to serve")
-	_ = fs.Parse(args)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
 	fmt.Println("plain net/http FileServer on", *addr)
 	return http.ListenAndServe(*addr, http.FileServer(http.Dir(*dir)))
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,10 +23,12 @@ import (
 // the same policy built eagerly (dynamic mode); then -cycles create/destroy
 // cycles in static mode.
 func ssTrustMain(args []string) error {
-	fs := flag.NewFlagSet("ss-trust", flag.ExitOnError)
+	fs := newFlags("ss-trust")
 	stores := fs.Int("stores", 10, "trust stores in the policy")
 	cycles := fs.Int("cycles", 10000, "create/destroy cycles")
-	_ = fs.Parse(args)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
 
 	policy, err := tenStorePolicy(*stores)
 	if err != nil {

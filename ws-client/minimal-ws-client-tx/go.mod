@@ -7,7 +7,10 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
-require github.com/gorilla/websocket v1.5.3 // indirect
+require (
+	github.com/gorilla/websocket v1.5.3 // indirect
+	golang.org/x/net v0.47.0 // indirect
+)
 
 // The core lives in this workspace; to copy the example out, point this
 // at your copy of lws/ (or drop it once the core is published).

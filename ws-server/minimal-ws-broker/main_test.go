@@ -75,3 +75,22 @@ func TestChromiumPublishAndSubscribe(t *testing.T) {
 	tab.Click("#b")
 	tab.WaitFor("subscriber", func() string { return tab.Value("#r") }, "from the page", 10*time.Second)
 }
+
+// Two publishers' messages in two parts each, interleaved on the wire:
+// each publisher's parts are put together on their own, so subscribers get
+// both messages whole.
+func TestInterleavedFragments(t *testing.T) {
+	for _, tc := range []interleaved{
+		{name: "one frame in two writes", split: inWrites, early: true},
+		{name: "fragments", split: inFrames},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pieces := watchReceive(t, ProtocolLwsMinimalBroker)
+			addr := start(t).Vhosts()[0].Addr()
+			dial := func(path string) *rawClient { return rawDial(t, addr, path, "lws-minimal-broker", false) }
+			s1, s2 := dial("/"), dial("/")
+			a, b := dial("/publisher"), dial("/publisher")
+			exchange(t, tc, pieces, a, b, map[string]*rawClient{"subscriber 1": s1, "subscriber 2": s2})
+		})
+	}
+}

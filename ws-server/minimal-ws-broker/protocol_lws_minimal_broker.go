@@ -16,13 +16,13 @@ import (
 type brokerVhd struct {
 	subscribers []*brokerPss
 	ring        *ring.Ring[[]byte]
-	partial     []byte
 }
 
 type brokerPss struct {
 	conn      *lws.Conn
 	tail      ring.Tail
 	publisher bool
+	partial   []byte // a publisher's message still arriving in pieces
 }
 
 func (vhd *brokerVhd) tails(yield func(ring.Tail) bool) {
@@ -79,17 +79,21 @@ func callbackBroker(c *lws.Conn, reason lws.Reason, user any, in []byte) error {
 		if !pss.publisher {
 			return nil // subscribers do not publish
 		}
+		// Pieces of other publishers' messages can come in between:
+		// each publisher collects its own.
 		if c.IsFirstFragment() {
-			vhd.partial = vhd.partial[:0]
+			pss.partial = nil
 		}
-		vhd.partial = append(vhd.partial, in...)
+		pss.partial = append(pss.partial, in...)
 		if !c.IsFinalFragment() {
 			return nil
 		}
+		msg := pss.partial
+		pss.partial = nil
 		if len(vhd.subscribers) == 0 {
 			return nil // nobody listens: dropped
 		}
-		if vhd.ring.Insert(append([]byte(nil), vhd.partial...)) == 0 {
+		if vhd.ring.Insert(msg) == 0 {
 			c.Context().Logger().Warn("broker: ring full, dropping")
 			return nil
 		}

@@ -118,3 +118,21 @@ func TestChromiumChatThroughRing(t *testing.T) {
 	one.Click("#b")
 	two.WaitFor("tab two", func() string { return two.Value("#r") }, "through the ring", 10*time.Second)
 }
+
+// Two clients' messages in two parts each, interleaved on the wire: each
+// connection's parts are put together on their own, so every client gets
+// both messages whole through the ring.
+func TestInterleavedFragments(t *testing.T) {
+	for _, tc := range []interleaved{
+		{name: "one frame in two writes", split: inWrites, early: true},
+		{name: "fragments", split: inFrames},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pieces := watchReceive(t, ProtocolLwsMinimal)
+			addr := start(t).Vhosts()[0].Addr()
+			dial := func() *rawClient { return rawDial(t, addr, "/", "lws-minimal", false) }
+			a, b, listener := dial(), dial(), dial()
+			exchange(t, tc, pieces, a, b, map[string]*rawClient{"a": a, "b": b, "listener": listener})
+		})
+	}
+}

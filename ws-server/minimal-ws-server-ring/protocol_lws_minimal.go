@@ -24,13 +24,13 @@ const pendingTimeoutLagging = 14
 type ringVhd struct {
 	sessions []*ringPss
 	ring     *ring.Ring[[]byte]
-	partial  []byte // a message still arriving in pieces
 }
 
 type ringPss struct {
-	conn   *lws.Conn
-	tail   ring.Tail
-	culled bool // detached from the ring, closing
+	conn    *lws.Conn
+	tail    ring.Tail
+	culled  bool   // detached from the ring, closing
+	partial []byte // this connection's message still arriving in pieces
 }
 
 // tails lists every live session's tail, for the ring's oldest-tail search.
@@ -104,17 +104,21 @@ func callbackMinimal(c *lws.Conn, reason lws.Reason, user any, in []byte) error 
 		}
 
 	case lws.ReasonReceive:
+		// Pieces of other connections' messages can come in between:
+		// each connection collects its own.
 		if c.IsFirstFragment() {
-			vhd.partial = vhd.partial[:0]
+			pss.partial = nil
 		}
-		vhd.partial = append(vhd.partial, in...)
+		pss.partial = append(pss.partial, in...)
 		if !c.IsFinalFragment() {
 			return nil
 		}
+		msg := pss.partial
+		pss.partial = nil
 		if vhd.ring.FreeCount() == 0 {
 			vhd.cullLaggingClients(c) // forcibly make space
 		}
-		if vhd.ring.Insert(append([]byte(nil), vhd.partial...)) == 0 {
+		if vhd.ring.Insert(msg) == 0 {
 			c.Context().Logger().Warn("dropping!")
 			return nil
 		}

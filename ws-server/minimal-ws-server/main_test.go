@@ -110,3 +110,30 @@ func TestChromiumChat(t *testing.T) {
 	two.WaitFor("tab two", func() string { return two.Value("#r") }, "typed in tab one", 10*time.Second)
 	one.WaitFor("tab one", func() string { return one.Value("#r") }, "typed in tab one", 10*time.Second)
 }
+
+// Two clients' messages in two parts each, interleaved on the wire: each
+// connection's parts are put together on their own, so every client gets
+// both messages whole (the chat collected them per vhost once, and a
+// message became one client's start with the other's end).
+func TestInterleavedFragments(t *testing.T) {
+	for _, tc := range []struct {
+		interleaved
+		tls bool
+	}{
+		{interleaved{name: "fragments over wss", split: inFrames, early: true}, true},
+		{interleaved{name: "one frame in two writes", split: inWrites, early: true}, false},
+		{interleaved{name: "fragments over ws", split: inFrames}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pieces := watchReceive(t, ProtocolLwsMinimal)
+			var args []string
+			if tc.tls {
+				args = append(args, "-s")
+			}
+			addr := start(t, args...).Vhosts()[0].Addr()
+			dial := func() *rawClient { return rawDial(t, addr, "/", "lws-minimal", tc.tls) }
+			a, b, listener := dial(), dial(), dial()
+			exchange(t, tc.interleaved, pieces, a, b, map[string]*rawClient{"a": a, "b": b, "listener": listener})
+		})
+	}
+}

@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/lws-go/lws-go/lws"
 )
@@ -17,14 +18,14 @@ import (
 type minimalVhd struct {
 	sessions []*minimalPss
 	msg      []byte
-	current  int    // number of the cached message
-	partial  []byte // a message still arriving in pieces
+	current  int // number of the cached message
 }
 
 // minimalPss is the per-session data (pss) of one connection.
 type minimalPss struct {
-	conn *lws.Conn
-	last int // number of the last message this connection sent
+	conn    *lws.Conn
+	last    int    // number of the last message this connection sent
+	partial []byte // this connection's message still arriving in pieces
 }
 
 func callbackMinimal(c *lws.Conn, reason lws.Reason, user any, in []byte) error {
@@ -46,7 +47,7 @@ func callbackMinimal(c *lws.Conn, reason lws.Reason, user any, in []byte) error 
 	case lws.ReasonClosed:
 		for i, s := range vhd.sessions {
 			if s == pss {
-				vhd.sessions = append(vhd.sessions[:i], vhd.sessions[i+1:]...)
+				vhd.sessions = slices.Delete(vhd.sessions, i, i+1) // clears the freed slot: the backing array keeps no reference
 				break
 			}
 		}
@@ -63,17 +64,19 @@ func callbackMinimal(c *lws.Conn, reason lws.Reason, user any, in []byte) error 
 
 	case lws.ReasonReceive:
 		// A message longer than RxBufferSize arrives in pieces; collect
-		// them until the final one.
+		// them until the final one. Pieces of other connections' messages
+		// can come in between, so each connection collects its own.
 		if c.IsFirstFragment() {
-			vhd.partial = vhd.partial[:0]
+			pss.partial = nil
 		}
-		vhd.partial = append(vhd.partial, in...)
+		pss.partial = append(pss.partial, in...)
 		if !c.IsFinalFragment() {
 			return nil
 		}
-		// Keep the newest message and ask every session for a writeable
-		// callback; nobody writes from here (lws's writeable discipline).
-		vhd.msg = append([]byte(nil), vhd.partial...)
+		// Keep the newest message (the connection hands its pieces over)
+		// and ask every session for a writeable callback; nobody writes
+		// from here (lws's writeable discipline).
+		vhd.msg, pss.partial = pss.partial, nil
 		vhd.current++
 		for _, s := range vhd.sessions {
 			s.conn.CallbackOnWritable()
