@@ -26,7 +26,7 @@ var mountOrigin embed.FS
 
 // switches are the command line: lws's names and defaults (lws_switches).
 var switches = cmdline.Switches{
-	cmdline.Port(7681),
+	cmdline.Port(7681, "-p"), // -p is not lws's spelling here, but tools/wsbench uses it
 	{Name: "-n", Help: "no permessage-deflate"},
 	{Name: "-c", Help: "send compressible text instead of random bytes (the client must match)"},
 	{Name: "-b", Help: "send the message as one write instead of 1 KB fragments"},
