@@ -32,7 +32,7 @@ func (u *utf8Check) feed(p []byte, final bool) bool {
 			p = p[1:]
 		}
 		if int(u.n) < need {
-			return !final
+			return !final && validPrefix(u.carry[:u.n])
 		}
 		if !utf8.Valid(u.carry[:u.n]) {
 			return false
@@ -55,9 +55,37 @@ func (u *utf8Check) feed(p []byte, final bool) bool {
 		return false
 	}
 	tail := p[cut:]
-	if final && len(tail) > 0 {
+	if len(tail) > 0 && (final || !validPrefix(tail)) {
 		return false
 	}
 	u.n = uint8(copy(u.carry[:], tail))
+	return true
+}
+
+// validPrefix reports whether b, a lead octet and fewer continuation
+// octets than it announces, can still become a valid code point. A text
+// message fails as soon as it cannot (RFC 6455 8.1, and Autobahn's
+// fail-fast cases 6.4.x): the second octet's range excludes overlongs
+// (E0, F0), surrogates (ED) and code points above U+10FFFF (F4)
+// (RFC 3629 4), later ones are 80-BF.
+func validPrefix(b []byte) bool {
+	for i, c := range b[1:] {
+		lo, hi := byte(0x80), byte(0xbf)
+		if i == 0 {
+			switch b[0] {
+			case 0xe0:
+				lo = 0xa0
+			case 0xed:
+				hi = 0x9f
+			case 0xf0:
+				lo = 0x90
+			case 0xf4:
+				hi = 0x8f
+			}
+		}
+		if c < lo || c > hi {
+			return false
+		}
+	}
 	return true
 }
