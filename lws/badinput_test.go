@@ -212,6 +212,33 @@ func TestUTF8AcrossPieces(t *testing.T) {
 	if u.feed([]byte{0xed, 0xa0, 0x80}, true) { // a UTF-16 surrogate
 		t.Fatal("surrogate accepted")
 	}
+	// Fail fast (RFC 6455 8.1; Autobahn 6.4.2 and 6.4.4): a piece that
+	// ends in a sequence that can no longer be valid is refused then, not
+	// when the message ends.
+	for _, tc := range []struct {
+		name   string
+		pieces [][]byte
+	}{
+		{"above U+10FFFF, second octet in the next piece", [][]byte{[]byte("\xce\xba\xf4"), {0x90}}},
+		{"above U+10FFFF at the end of a piece", [][]byte{[]byte("\xce\xba\xf4\x90")}},
+		{"surrogate at the end of a piece", [][]byte{[]byte("ok\xed\xa0")}},
+		{"overlong at the end of a piece", [][]byte{[]byte("ok\xe0\x80")}},
+		{"ascii after a lead octet in the next piece", [][]byte{[]byte("ok\xf0\x90"), []byte("a")}},
+	} {
+		u = utf8Check{}
+		ok := true
+		for _, p := range tc.pieces {
+			ok = u.feed(p, false)
+		}
+		if ok {
+			t.Errorf("%s: accepted before the message ended", tc.name)
+		}
+	}
+	// Prefixes that can still be completed are kept.
+	u = utf8Check{}
+	if !u.feed([]byte("\xf4"), false) || !u.feed([]byte("\x8f\xbf"), false) || !u.feed([]byte("\xbf"), true) {
+		t.Fatal("U+10FFFF split in three refused")
+	}
 }
 
 func TestPeerVanishesMidMessage(t *testing.T) {

@@ -2,6 +2,8 @@ package lws
 
 import (
 	"bufio"
+	"bytes"
+	"compress/flate"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -297,5 +299,99 @@ func TestClientGetsFramesSentWithThe101(t *testing.T) {
 	}
 	if !seen[0x8a] || !seen[0x81] {
 		t.Fatalf("client sent %v; want a pong (0x8a) and a text frame (0x81)", seen)
+	}
+}
+
+// RFC 7692 7.1.1.2: a server may accept the client's permessage-deflate
+// offer without echoing client_no_context_takeover (Autobahn's fuzzing
+// server does, cases 12.x and 13.1.x). The client compresses without
+// context takeover anyway, so the connection must be established and
+// compressed messages must flow both ways.
+func TestClientAcceptsDeflateAnswerWithoutClientNoContextTakeover(t *testing.T) {
+	noLeaks(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan string, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		br := bufio.NewReader(conn)
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		sum := sha1.Sum([]byte(req.Header.Get("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+		resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+			"Sec-WebSocket-Accept: " + base64.StdEncoding.EncodeToString(sum[:]) + "\r\n" +
+			"Sec-WebSocket-Protocol: pmd\r\n" +
+			"Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n\r\n"
+		// The 101 and a compressed text frame (RSV1, unmasked).
+		z := deflate(t, []byte("squeezed"))
+		out := append([]byte(resp), 0xc1, byte(len(z)))
+		if _, err := conn.Write(append(out, z...)); err != nil {
+			return
+		}
+		// The client's "hello", compressed or not, masked.
+		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		hdr := make([]byte, 6)
+		if _, err := io.ReadFull(br, hdr); err != nil {
+			return
+		}
+		p := make([]byte, hdr[1]&0x7f)
+		if _, err := io.ReadFull(br, p); err != nil {
+			return
+		}
+		for i := range p {
+			p[i] ^= hdr[2+i%4]
+		}
+		if hdr[0]&0x40 != 0 {
+			r := flate.NewReader(io.MultiReader(bytes.NewReader(p), strings.NewReader("\x00\x00\xff\xff\x01\x00\x00\xff\xff")))
+			p, _ = io.ReadAll(r)
+		}
+		got <- string(p)
+	}()
+	ev := newClientEvents()
+	client := startContext(t, ContextInfo{VhostInfo: VhostInfo{Port: PortNoListen, Protocols: []*Protocol{ev.protocol("pmd")}}})
+	connectFrom(t, client, ClientConnectInfo{Address: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, Protocol: "pmd", Deflate: true})
+	select {
+	case msg := <-ev.errs:
+		t.Fatalf("client refused the answer: %s", msg)
+	case <-ev.established:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no CLIENT_ESTABLISHED")
+	}
+	if msg := wait(t, ev.rx, "CLIENT_RECEIVE"); msg != "squeezed" {
+		t.Fatalf("compressed frame came as %q", msg)
+	}
+	if msg := wait(t, got, "the client's message"); msg != "hello" {
+		t.Fatalf("server got %q", msg)
+	}
+}
+
+func TestCompleteDeflateAnswer(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n",
+			"Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n"},
+		{"sec-websocket-extensions: x-other, permessage-deflate;server_no_context_takeover\r\n",
+			"sec-websocket-extensions: x-other, permessage-deflate;server_no_context_takeover; client_no_context_takeover\r\n"},
+		// Already complete, or without server_no_context_takeover (which
+		// the client cannot do without): left to gorilla as it is.
+		{"Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover; server_no_context_takeover\r\n", ""},
+		{"Sec-WebSocket-Extensions: permessage-deflate\r\n", ""},
+	} {
+		hdr := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" + tc.in + "\r\n"
+		want := hdr
+		if tc.want != "" {
+			want = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" + tc.want + "\r\n"
+		}
+		if got := string(completeDeflateAnswer([]byte(hdr))); got != want {
+			t.Errorf("%q:\ngot  %q\nwant %q", tc.in, got, want)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -240,6 +241,9 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 	if name != "" {
 		hdr = http.Header{"Sec-Websocket-Protocol": {name}}
 	}
+	if up.EnableCompression {
+		keepDeflateOffers(r.Header)
+	}
 	ws, err := up.Upgrade(&hijacker{ResponseWriter: rw, a: a}, r, hdr)
 	if err != nil {
 		ctx.log.Info("ws upgrade failed", "peer", r.RemoteAddr, "err", err)
@@ -264,6 +268,73 @@ func (v *Vhost) upgrade(rw http.ResponseWriter, r *http.Request) {
 	if !ctx.loop.post(func() { w.establish() }) {
 		w.closeSocket()
 	}
+}
+
+// keepDeflateOffers leaves in h only the permessage-deflate offers
+// gorilla can honour, so that it accepts one of those or none: gorilla
+// takes the first offer whatever it asks for, while RFC 7692 7 says a
+// server MUST decline an offer with an unknown or repeated parameter, a
+// bad value, or a configuration it does not support. gorilla compresses
+// with a 32 KB window, so an offer asking for server_max_window_bits below
+// 15 is one it does not support (RFC 7692 7.1.2.1: accepting it would mean
+// answering with that window). Other extensions stay; gorilla ignores
+// them.
+func keepDeflateOffers(h http.Header) {
+	offers := h.Values("Sec-Websocket-Extensions")
+	if len(offers) == 0 {
+		return
+	}
+	var keep []string
+	for _, v := range offers {
+		for _, e := range strings.Split(v, ",") {
+			if e = strings.TrimSpace(e); e != "" && deflateOfferOK(e) {
+				keep = append(keep, e)
+			}
+		}
+	}
+	h.Del("Sec-Websocket-Extensions")
+	if len(keep) > 0 {
+		h.Set("Sec-Websocket-Extensions", strings.Join(keep, ", "))
+	}
+}
+
+// deflateOfferOK reports whether gorilla can honour extension offer e
+// (true for extensions other than permessage-deflate).
+func deflateOfferOK(e string) bool {
+	params := strings.Split(e, ";")
+	if !strings.EqualFold(strings.TrimSpace(params[0]), "permessage-deflate") {
+		return true
+	}
+	seen := map[string]bool{}
+	for _, p := range params[1:] {
+		name, value, hasValue := strings.Cut(p, "=")
+		name = strings.ToLower(strings.TrimSpace(name))
+		value = strings.Trim(strings.TrimSpace(value), `"`)
+		if seen[name] {
+			return false
+		}
+		seen[name] = true
+		switch name {
+		case "server_no_context_takeover", "client_no_context_takeover":
+			if hasValue {
+				return false
+			}
+		case "client_max_window_bits":
+			// What the client can do; gorilla never asks it to narrow.
+			if hasValue {
+				if n, err := strconv.Atoi(value); err != nil || n < 8 || n > 15 {
+					return false
+				}
+			}
+		case "server_max_window_bits":
+			if value != "15" {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func (v *Vhost) maxMessageSize() int64 {

@@ -413,3 +413,59 @@ func TestInvalidUTF8AcrossFragments(t *testing.T) {
 		})
 	}
 }
+
+// RFC 7692 7: a server declines a permessage-deflate offer it cannot
+// honour (an unknown or repeated parameter, a bad value, or, for gorilla's
+// 32 KB window, server_max_window_bits below 15, 7.1.2.1) and takes the
+// next offer it can, if any. Autobahn's cases 13.3.x, 13.5.x and 13.7.x
+// offer server_max_window_bits=9.
+func TestDeflateOffersDeclinedUnlessHonoured(t *testing.T) {
+	for _, side := range sides {
+		t.Run(side.name, func(t *testing.T) {
+			noLeaks(t)
+			srv := startWSServer(t, side.tls, VhostInfo{Protocols: []*Protocol{echoProto()}, Deflate: true})
+			for _, tc := range []struct{ offers, want string }{
+				{"permessage-deflate; client_no_context_takeover; client_max_window_bits; server_max_window_bits=9", ""},
+				{"permessage-deflate; server_max_window_bits=9, permessage-deflate; server_no_context_takeover", "permessage-deflate"},
+				{"permessage-deflate; client_max_window_bits=12; server_max_window_bits=15", "permessage-deflate"},
+				{"permessage-deflate; x-unknown", ""},
+				{"permessage-deflate; client_no_context_takeover; client_no_context_takeover", ""},
+				{"permessage-deflate; server_no_context_takeover=1", ""},
+				{"x-webkit-deflate-frame, permessage-deflate", "permessage-deflate"},
+			} {
+				if got := deflateAnswer(t, srv.Vhosts()[0].Addr(), side.tls, tc.offers); !strings.HasPrefix(got, tc.want) || (tc.want == "") != (got == "") {
+					t.Errorf("offers %q answered with %q, want %q", tc.offers, got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// deflateAnswer is the Sec-WebSocket-Extensions of the 101 a ws handshake
+// with these offers gets.
+func deflateAnswer(t *testing.T, addr string, tlsOn bool, offers string) string {
+	t.Helper()
+	var conn net.Conn
+	var err error
+	if tlsOn {
+		conn, err = tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}})
+	} else {
+		conn, err = net.Dial("tcp", addr)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: echo\r\n"+
+		"Sec-WebSocket-Extensions: %s\r\n\r\n", offers)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("offers %q: status %d", offers, resp.StatusCode)
+	}
+	return resp.Header.Get("Sec-Websocket-Extensions")
+}

@@ -7,4 +7,9 @@ require (
 	github.com/lws-go/lws-go/lws v0.0.0
 )
 
+require (
+	github.com/coder/websocket v1.8.15
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+)
+
 replace github.com/lws-go/lws-go/lws => ../lws

@@ -84,34 +84,3 @@ func TestSecureStreamsThroughTheProxy(t *testing.T) {
 	c := lwstest.StartProc(t, bin(t, "secure-streams/minimal-secure-streams-client-tx"), "-i", sock, "--packets", "50", "--interval-ms", "5")
 	finish(t, c, "Completed: OK")
 }
-
-// The echo examples against wsfuzz: the client runs every case the fuzzing
-// server has (as it would Autobahn's, one run per case), and wsfuzz's
-// client runs every case against the server.
-func TestEchoExamplesAgainstWsfuzz(t *testing.T) {
-	port := freePort(t)
-	fz := serve(t, bin(t, "tools/wsfuzz"), port, "--port", strconv.Itoa(port))
-	n := 1
-	for ; ; n++ {
-		c := lwstest.StartProc(t, bin(t, "ws-client/minimal-ws-client-echo"), "-s", "127.0.0.1", "-p", strconv.Itoa(port),
-			"-u", "/runCase?case="+strconv.Itoa(n)+"&agent=lws-go", "-o")
-		if err := c.Wait(t, time.Minute); err != nil {
-			if strings.Contains(c.Log(), "404") && n > 1 {
-				break // past the last case
-			}
-			t.Fatalf("case %d: %v\n%s", n, err, c.Log())
-		}
-	}
-	c := lwstest.StartProc(t, bin(t, "ws-client/minimal-ws-client-echo"), "-s", "127.0.0.1", "-p", strconv.Itoa(port), "-u", "/updateReports?agent=lws-go")
-	finish(t, c, "Completed: OK")
-	fz.WaitLog(t, fmt.Sprintf("agent lws-go: %d of %d cases OK", n-1, n-1), 1, 10*time.Second)
-
-	for _, args := range [][]string{nil, {"-n"}} {
-		port := freePort(t)
-		serve(t, bin(t, "ws-server/minimal-ws-server-echo"), port, append([]string{"--port", strconv.Itoa(port)}, args...)...)
-		c := lwstest.StartProc(t, bin(t, "tools/wsfuzz"), "--client", "ws://127.0.0.1:"+strconv.Itoa(port)+"/")
-		if err := c.Wait(t, time.Minute); err != nil {
-			t.Fatalf("echo server %v: %v\n%s", args, err, c.Log())
-		}
-	}
-}

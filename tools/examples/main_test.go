@@ -17,7 +17,7 @@ var (
 	// examples are the examples, as go.work lists them.
 	examples []string
 	// binDir holds every example's binary, named after its folder, and
-	// the tools the tests run (wsfuzz); buildErr says why not.
+	// the tools the tests run (wsconform); buildErr says why not.
 	binDir   string
 	buildErr error
 )
@@ -45,11 +45,11 @@ func setup(m *testing.M) int {
 	return m.Run()
 }
 
-// build compiles every example and wsfuzz in one go command, which links
+// build compiles every example and wsconform in one go command, which links
 // them in parallel.
 func build() error {
 	args := []string{"build", "-o", binDir + string(filepath.Separator)}
-	for _, ex := range append(examples, "tools/wsfuzz") {
+	for _, ex := range append(examples, "tools/wsconform") {
 		args = append(args, "./"+ex)
 	}
 	cmd := exec.Command("go", args...)

@@ -5,7 +5,7 @@
 //
 //	go run ./ws-client/minimal-ws-client-echo -s 127.0.0.1 -p 9001 -u "/runCase?case=1&agent=lws-go" -o
 //
-// tools/wsfuzz is such a server. The switches are lws's; --help lists them.
+// tools/wsconform -serve 127.0.0.1:9001 is such a server. The switches are lws's; --help lists them.
 package main
 
 import (
