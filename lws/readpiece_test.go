@@ -40,7 +40,31 @@ func TestReadPieceKeepsEOF(t *testing.T) {
 	}
 	r, eof = &lastWithEOF{b: []byte("abc")}, false
 	readPiece(r, p, &eof)
-	if n, err := readPiece(r, p, &eof); n != 1 || err != io.ErrUnexpectedEOF {
-		t.Fatalf("short last piece: %d, %v; want 1, io.ErrUnexpectedEOF", n, err)
+	if n, err := readPiece(r, p, &eof); n != 1 || err != errLastPiece {
+		t.Fatalf("short last piece: %d, %v; want 1, errLastPiece", n, err)
+	}
+}
+
+// cutOff is a message that breaks off: its reader's own
+// io.ErrUnexpectedEOF (a truncated deflate stream, a connection gone
+// mid-frame).
+type cutOff struct{ b []byte }
+
+func (r *cutOff) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// A reader's io.ErrUnexpectedEOF is an error, not the end of the message:
+// a cut-off message must not be delivered as a whole one.
+func TestReadPieceCutOffIsAnError(t *testing.T) {
+	var eof bool
+	p := make([]byte, 4)
+	if n, err := readPiece(&cutOff{b: []byte("ab")}, p, &eof); err != io.ErrUnexpectedEOF || eof {
+		t.Fatalf("cut-off message: %d, %v (eof %v); want io.ErrUnexpectedEOF", n, err, eof)
 	}
 }

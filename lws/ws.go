@@ -596,7 +596,7 @@ func (w *wsConn) readPieces(r io.Reader, binary bool, next func() []byte, unused
 	var eof bool
 	n, rerr := readPiece(r, cur, &eof)
 	for first := true; ; first = false {
-		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+		if rerr != nil && rerr != io.EOF && rerr != errLastPiece {
 			return rerr
 		}
 		// gorilla's read limit counts wire bytes; a compressed message

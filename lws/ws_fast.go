@@ -703,7 +703,7 @@ func (w *wsConn) pumpWhole() bool {
 		switch err {
 		case nil:
 			return p[:n], false, nil
-		case io.EOF, io.ErrUnexpectedEOF:
+		case io.EOF, errLastPiece:
 			return p[:n], true, nil
 		}
 		return nil, false, err

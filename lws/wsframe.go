@@ -2,6 +2,7 @@ package lws
 
 import (
 	"encoding/binary"
+	"errors"
 	"io"
 	"math"
 
@@ -136,10 +137,18 @@ func (h frameHdr) payload(f []byte) []byte {
 	return p
 }
 
+// errLastPiece is readPiece's word for a short piece that ends the
+// message. It is not io.ErrUnexpectedEOF, which a reader itself returns
+// for a message that is cut off (a truncated deflate stream, a connection
+// gone mid-frame): that one is an error, never the end of a message.
+var errLastPiece = errors.New("lws: last piece of the message")
+
 // readPiece fills p from r as io.ReadFull does, but does not read r again
 // once it has said io.EOF (eof): gorilla's decompressing reader returns
 // its last bytes with io.EOF and io.ErrClosedPipe after that, which
-// io.ReadFull, asked for the next piece, reports as an error.
+// io.ReadFull, asked for the next piece, reports as an error. A piece cut
+// short by the end of the message reports errLastPiece; none at all,
+// io.EOF; any error of r is passed on.
 func readPiece(r io.Reader, p []byte, eof *bool) (int, error) {
 	n := 0
 	for n < len(p) && !*eof {
@@ -155,7 +164,7 @@ func readPiece(r io.Reader, p []byte, eof *bool) (int, error) {
 	case n == len(p):
 		return n, nil
 	case n > 0:
-		return n, io.ErrUnexpectedEOF
+		return n, errLastPiece
 	}
 	return 0, io.EOF
 }
