@@ -469,3 +469,48 @@ func deflateAnswer(t *testing.T, addr string, tlsOn bool, offers string) string 
 	}
 	return resp.Header.Get("Sec-Websocket-Extensions")
 }
+
+// A message that breaks off is never delivered as a whole one: neither a
+// compressed message whose deflate stream is cut short (the frame itself
+// is complete) nor a frame whose peer goes away halfway through its
+// payload. The protocol may see pieces, but no final one.
+func TestCutOffMessageIsNotFinal(t *testing.T) {
+	cut := clientFrame(true, websocket.BinaryMessage, make([]byte, 100), 100)[:2+4+4+50]
+	broken := compressedFrame([]byte("$\xe8%\x00\x00\x00\x00\x02120000000000000")) // inflates to an unexpected EOF
+	for _, side := range sides {
+		for _, tc := range []struct {
+			name  string
+			frame []byte
+			ext   string
+		}{{"mid-frame", cut, ""}, {"truncated-deflate", broken, pmd}} {
+			t.Run(side.name+"/"+tc.name, func(t *testing.T) {
+				noLeaks(t)
+				finals, closed := make(chan bool, 64), make(chan struct{}, 1)
+				proto := &Protocol{Name: "rec", Callback: func(c *Conn, reason Reason, _ any, _ []byte) error {
+					switch reason {
+					case ReasonReceive:
+						finals <- c.IsFinalFragment()
+					case ReasonClosed:
+						closed <- struct{}{}
+					}
+					return nil
+				}}
+				srv := startWSServer(t, side.tls, VhostInfo{Protocols: []*Protocol{proto}, Deflate: tc.ext != ""})
+				conn, _ := rawUpgradeOn(t, srv.Vhosts()[0].Addr(), "rec", side.tls, tc.ext)
+				if _, err := conn.Write(tc.frame); err != nil {
+					t.Fatal(err)
+				}
+				if tc.name == "mid-frame" {
+					time.Sleep(50 * time.Millisecond) // let the half frame be read before the peer goes
+					conn.Close()
+				}
+				waitClosed(t, closed, tc.name)
+				for len(finals) > 0 {
+					if <-finals {
+						t.Fatal("a cut-off message was delivered as a whole one")
+					}
+				}
+			})
+		}
+	}
+}
