@@ -514,3 +514,48 @@ func TestCutOffMessageIsNotFinal(t *testing.T) {
 		}
 	}
 }
+
+// A bad frame that arrives in the same read as a good message before it:
+// the reply the protocol asked a writeable callback for still goes out,
+// ahead of the close 1002 (Autobahn 3.2, 4.1.3, 5.15: OK rather than
+// NON-STRICT). Loop-owned sockets only: a TLS connection's reader answers
+// the bad frame at once, as lws does.
+func TestReplyBeforeProtocolErrorClose(t *testing.T) {
+	for _, side := range sides[:1] {
+		t.Run(side.name, func(t *testing.T) {
+			noLeaks(t)
+			closed := make(chan struct{}, 1)
+			var pending []byte
+			proto := &Protocol{Name: "echo", Callback: func(c *Conn, reason Reason, _ any, in []byte) error {
+				switch reason {
+				case ReasonReceive:
+					pending = append([]byte(nil), in...)
+					c.CallbackOnWritable()
+				case ReasonServerWriteable:
+					if _, err := c.Write(pending, WriteText); err != nil {
+						return err
+					}
+				case ReasonClosed:
+					closed <- struct{}{}
+				}
+				return nil
+			}}
+			srv := startWSServer(t, side.tls, VhostInfo{Protocols: []*Protocol{proto}})
+			conn, br := rawUpgradeOn(t, srv.Vhosts()[0].Addr(), "echo", side.tls, "")
+			bad := clientFrame(true, websocket.TextMessage, []byte("x"), 1)
+			bad[0] |= 0x20 // RSV2, no extension defines it
+			if _, err := conn.Write(append(clientFrame(true, websocket.TextMessage, []byte("Hello"), 5), bad...)); err != nil {
+				t.Fatal(err)
+			}
+			got := make([]byte, 7)
+			if _, err := io.ReadFull(br, got); err != nil || string(got) != "\x81\x05Hello" {
+				t.Fatalf("first frame %q (err %v), want the echo of Hello", got, err)
+			}
+			hdr := make([]byte, 4)
+			if _, err := io.ReadFull(br, hdr); err != nil || hdr[0] != 0x88 || int(binary.BigEndian.Uint16(hdr[2:])) != websocket.CloseProtocolError {
+				t.Fatalf("then frame header %x (err %v), want close 1002", hdr, err)
+			}
+			waitClosed(t, closed, "protocol error")
+		})
+	}
+}

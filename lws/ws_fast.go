@@ -625,6 +625,7 @@ func (w *wsConn) handOver(h frameHdr) {
 			return
 		}
 	}
+	w.writeWanted()
 	f.allow = int32(size)
 	var err error
 	if w.msgR != nil {
@@ -642,11 +643,24 @@ func (w *wsConn) handOver(h frameHdr) {
 // protocolError fails the connection with close 1002, for frames gorilla
 // would take or drop silently (RFC 6455 5.2 and 7.4.1).
 func (w *wsConn) protocolError(why string) {
+	w.writeWanted()
 	w.saidClose = true
 	_ = w.ws.WriteControl(websocket.CloseMessage,
 		websocket.FormatCloseMessage(websocket.CloseProtocolError, why),
 		time.Now().Add(time.Second))
 	w.fastFail(fmt.Errorf("ws protocol error: %s", why))
+}
+
+// writeWanted runs the writeable callbacks the protocol asked for before
+// a frame that ends the connection (a bad one, or a close) is answered:
+// what it meant to send in reply to the messages before that frame goes
+// out ahead of the close frame, as it would have had the frames arrived in
+// separate reads. It stops once output is pending (what is queued leaves
+// before the close frame, in order) or after a few callbacks.
+func (w *wsConn) writeWanted() {
+	for i := 0; i < 4 && w.c.wantWritable && !w.c.closed && !w.c.busy(); i++ {
+		w.c.serviceWriteable()
+	}
 }
 
 // wholeTurn bounds how much of a compressed message is inflated per loop
