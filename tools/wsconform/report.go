@@ -487,10 +487,6 @@ type knownCause struct {
 }
 
 var knownCauses = []knownCause{
-	{impls: []string{"lws-go"}, verdict: vNonStrict, cases: []string{"3.2", "3.3", "3.4", "4.1.3", "4.1.4", "4.1.5", "4.2.3", "4.2.4", "4.2.5", "5.15"},
-		why: "the bad frame came in the same read as the good message before it, and lws-go fails the connection " +
-			"(1002) before the echo's writeable callback runs, so the echo is not sent. Autobahn accepts this as " +
-			"non-strict; when the frames arrive in separate reads the echo comes first (OK)."},
 	{impls: []string{"lws-go", "coder/websocket"}, mode: "fuzzingclient", verdict: vUnimplemented, cases: []string{"13.3.*", "13.5.*"},
 		why: "the offer asks for server_max_window_bits=9; the server compresses with a 32 KB window and declines " +
 			"the offer, as RFC 7692 7 and 7.1.2.1 require."},

@@ -11,18 +11,25 @@ import (
 
 // The lws-go examples against every case, both sides: the server example
 // against the harness as client, the client example (one process per
-// case) against the harness's fuzzing server. Section 9's large messages
-// run with CI=true; the heavy compression cases (12.x/13.x with messages
-// of 8 KB and more) only with the command's -heavy. Any FAILED verdict
-// fails the test; WSCONFORM_REPORT=dir keeps the report.
+// case) against the harness's fuzzing server. Under CI=true the plain
+// gorilla and coder/websocket peers run in the same run, section 9's large
+// messages too, and the summary (CONFORMANCE.md's tables) is printed; the
+// heavy compression cases (12.x/13.x with messages of 8 KB and more) run
+// only with the command's -heavy. Any FAILED verdict of lws-go fails the
+// test; WSCONFORM_REPORT=dir keeps the report.
 func TestLwsGoConformance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the lws-go examples for a few hundred cases")
 	}
+	ci := os.Getenv("CI") == "true"
+	impls := []string{"lws-go"}
+	if ci {
+		impls = append(impls, "gorilla", "coder")
+	}
 	opts := options{
 		mode:     "both",
-		impls:    []string{"lws-go"},
-		slow:     os.Getenv("CI") == "true",
+		impls:    impls,
+		slow:     ci,
 		parallel: 4,
 		command:  "go test ./tools/wsconform -run TestLwsGoConformance",
 	}
@@ -36,6 +43,9 @@ func TestLwsGoConformance(t *testing.T) {
 		}
 	}
 	t.Logf("%d cases\n%s", len(r.cases), r.summaryText())
+	if ci {
+		fmt.Println(r.conformance()) // the report, in CI's log
+	}
 	for _, s := range r.sides {
 		for _, c := range r.cases {
 			res := s.get("lws-go", c.id)
