@@ -36,7 +36,6 @@ type attackCfg struct {
 	sendEvery        time.Duration
 	answerTimeout    time.Duration
 
-	portWait   time.Duration
 	warmup     int
 	warmSettle time.Duration
 	settle     time.Duration
@@ -76,7 +75,6 @@ func attackFlags(fs *flag.FlagSet) *attackCfg {
 	fs.DurationVar(&c.pingEvery, "ping-every", 100*time.Millisecond, "the prober's ping interval")
 	fs.DurationVar(&c.sendEvery, "send-every", 20*time.Millisecond, "the broadcaster's and each echo client's message interval")
 	fs.DurationVar(&c.answerTimeout, "answer-timeout", 5*time.Second, "a ping or echo not answered within this is unanswered")
-	fs.DurationVar(&c.portWait, "port-wait", time.Minute, "how long to wait for port 7681 to be free for the examples without a port flag (the machine may be shared)")
 	fs.IntVar(&c.warmup, "warmup", 300, "connections opened and closed before the baseline (256 or more also lets the core trim its memory)")
 	fs.DurationVar(&c.warmSettle, "warm-settle", 3*time.Second, "wait after the warm-up before the baseline sample")
 	fs.DurationVar(&c.settle, "settle", 10*time.Second, "after the attack, wait up to this long for descriptors and RSS to come back")
@@ -314,7 +312,7 @@ func runOne(cfg *attackCfg, t target, attack string, race bool, logs string, bin
 	if err := os.MkdirAll(runLogs, 0o755); err != nil {
 		return setup(err)
 	}
-	l, err := startTarget(t, cfg.root, runLogs, bins, cfg.serverLog, cfg.portWait)
+	l, err := startTarget(t, cfg.root, runLogs, bins, cfg.serverLog)
 	if err != nil {
 		return setup(err)
 	}

@@ -292,11 +292,16 @@ func freePort() (int, error) {
 	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
-// portFree checks that an example with a fixed port can bind it.
-func portFree(port int) error {
-	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-	if err != nil {
-		return fmt.Errorf("port %d is taken (the example has no port flag): %w", port, err)
+// freeAddrs are n free loopback addresses and their ports, for the
+// servers a benchmark starts side by side.
+func freeAddrs(n int) (addrs, ports []string, err error) {
+	for range n {
+		p, err := freePort()
+		if err != nil {
+			return nil, nil, err
+		}
+		ports = append(ports, strconv.Itoa(p))
+		addrs = append(addrs, "127.0.0.1:"+ports[len(ports)-1])
 	}
-	return ln.Close()
+	return addrs, ports, nil
 }

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // kind is what a server does with ws messages, which decides the
@@ -23,22 +22,16 @@ const (
 	kindQuiet               // nothing to check in what the server sends
 )
 
-// fixedPort is where the examples without a port flag listen.
-const fixedPort = 7681
-
 // target is a server example and how to run it.
 type target struct {
-	name string // as -targets names it
-	pkg  string // package path from the repository root
-	tls  bool   // the wss variant (served with the example's TLS switch)
-	// portFlag is the example's port switch; "" means it has none and
-	// listens on fixedPort.
-	portFlag string
-	extra    []string // more arguments
-	tlsFlag  string   // the example's TLS switch, "" if it has no TLS
-	proto    string   // subprotocol to ask for
-	kind     kind
-	deflate  bool // offers permessage-deflate
+	name    string   // as -targets names it
+	pkg     string   // package path from the repository root
+	tls     bool     // the wss variant (served with the example's TLS switch)
+	extra   []string // more arguments
+	tlsFlag string   // the example's TLS switch, "" if it has no TLS
+	proto   string   // subprotocol to ask for
+	kind    kind
+	deflate bool // offers permessage-deflate
 	// lwsws: started with a copy of lwsws/etc-lwsws on its own port, and
 	// measured through its serving instance, a child process.
 	lwsws bool
@@ -47,21 +40,20 @@ type target struct {
 	note  string
 }
 
-// allTargets are the ws server examples, in the order they run. Ports:
-// minimal-ws-server-echo and -pmd-bulk take -p, test-server --port and
-// lwsws reads its port from the configuration; the others have no port
-// flag and always listen on 7681, so they run one at a time there.
+// allTargets are the ws server examples, in the order they run, each on a
+// free port: every example takes --port; lwsws reads its port from the
+// configuration.
 var allTargets = []target{
-	{name: "minimal-ws-server", pkg: "./ws-server/minimal-ws-server", tlsFlag: "-s", proto: "lws-minimal", kind: kindChat, note: "no port flag: 7681"},
-	{name: "minimal-ws-server-echo", pkg: "./ws-server/minimal-ws-server-echo", portFlag: "-p", proto: "lws-minimal-server-echo", kind: kindEcho, deflate: true, note: "no TLS switch"},
-	{name: "minimal-ws-server-pmd", pkg: "./ws-server/minimal-ws-server-pmd", proto: "lws-minimal", kind: kindChat, deflate: true, note: "no port flag: 7681; no TLS switch"},
-	{name: "minimal-ws-server-pmd-bulk", pkg: "./ws-server/minimal-ws-server-pmd-bulk", portFlag: "-p", proto: "lws-minimal-pmd-bulk", kind: kindQuiet, deflate: true, note: "no TLS switch"},
-	{name: "minimal-ws-server-ring", pkg: "./ws-server/minimal-ws-server-ring", proto: "lws-minimal", kind: kindChat, note: "no port flag: 7681; no TLS switch"},
-	{name: "minimal-ws-server-threads", pkg: "./ws-server/minimal-ws-server-threads", proto: "lws-minimal", kind: kindFeed, note: "no port flag: 7681; no TLS switch"},
-	{name: "minimal-ws-server-timer", pkg: "./ws-server/minimal-ws-server-timer", tlsFlag: "-s", proto: "timer", kind: kindQuiet, note: "no port flag: 7681"},
-	{name: "minimal-ws-broker", pkg: "./ws-server/minimal-ws-broker", proto: "lws-minimal-broker", kind: kindBroker, note: "no port flag: 7681; no TLS switch"},
-	{name: "minimal-ws-proxy", pkg: "./client-server/minimal-ws-proxy", proto: "lws-minimal-proxy", kind: kindCounter, proxy: true, note: "no port flag: 7681; upstream: a test-server on a free port; no TLS switch"},
-	{name: "test-server", pkg: "./test-apps/test-server", portFlag: "--port", tlsFlag: "-s", proto: "lws-mirror-protocol", kind: kindChat, note: "lws-mirror-protocol"},
+	{name: "minimal-ws-server", pkg: "./ws-server/minimal-ws-server", tlsFlag: "-s", proto: "lws-minimal", kind: kindChat},
+	{name: "minimal-ws-server-echo", pkg: "./ws-server/minimal-ws-server-echo", proto: "lws-minimal-server-echo", kind: kindEcho, deflate: true, note: "no TLS switch"},
+	{name: "minimal-ws-server-pmd", pkg: "./ws-server/minimal-ws-server-pmd", proto: "lws-minimal", kind: kindChat, deflate: true, note: "no TLS switch"},
+	{name: "minimal-ws-server-pmd-bulk", pkg: "./ws-server/minimal-ws-server-pmd-bulk", proto: "lws-minimal-pmd-bulk", kind: kindQuiet, deflate: true, note: "no TLS switch"},
+	{name: "minimal-ws-server-ring", pkg: "./ws-server/minimal-ws-server-ring", proto: "lws-minimal", kind: kindChat, note: "no TLS switch"},
+	{name: "minimal-ws-server-threads", pkg: "./ws-server/minimal-ws-server-threads", proto: "lws-minimal", kind: kindFeed, note: "no TLS switch"},
+	{name: "minimal-ws-server-timer", pkg: "./ws-server/minimal-ws-server-timer", tlsFlag: "-s", proto: "timer", kind: kindQuiet},
+	{name: "minimal-ws-broker", pkg: "./ws-server/minimal-ws-broker", proto: "lws-minimal-broker", kind: kindBroker, note: "no TLS switch"},
+	{name: "minimal-ws-proxy", pkg: "./client-server/minimal-ws-proxy", proto: "lws-minimal-proxy", kind: kindCounter, proxy: true, note: "upstream: a test-server on a free port; no TLS switch"},
+	{name: "test-server", pkg: "./test-apps/test-server", tlsFlag: "-s", proto: "lws-mirror-protocol", kind: kindChat, note: "lws-mirror-protocol"},
 	{name: "lwsws", pkg: "./lwsws", proto: "lws-mirror-protocol", kind: kindChat, lwsws: true, note: "lwsws/etc-lwsws with its port changed; measured: the serving instance; no TLS in that configuration"},
 }
 
@@ -135,32 +127,15 @@ func (l *launch) stop() int {
 
 // startTarget starts the target's binary (bins by package) and returns
 // the endpoint its ws clients use.
-func startTarget(t target, root, work string, bins map[string]string, logLevel string, portWait time.Duration) (*launch, error) {
-	port := fixedPort
-	if t.portFlag != "" || t.lwsws {
-		p, err := freePort()
-		if err != nil {
-			return nil, err
-		}
-		port = p
-	} else {
-		// Another program may hold 7681 for a while: wait for it.
-		deadline := time.Now().Add(portWait)
-		for range loopCap {
-			err := portFree(port)
-			if err == nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				return nil, fmt.Errorf("%s: %w (waited %s)", t.label(), err, portWait)
-			}
-			time.Sleep(250 * time.Millisecond)
-		}
+func startTarget(t target, root, work string, bins map[string]string, logLevel string) (*launch, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	args := []string{"-d", logLevel}
-	if t.portFlag != "" {
-		args = append(args, t.portFlag, strconv.Itoa(port))
+	if !t.lwsws {
+		args = append(args, "--port", strconv.Itoa(port))
 	}
 	if t.tls {
 		args = append(args, t.tlsFlag)

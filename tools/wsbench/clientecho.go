@@ -36,8 +36,12 @@ func clientEchoMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	const addr = "127.0.0.1:7681"
-	s, err := startServer("minimal-ws-server-echo", addr, bin, "-d", "1", "-p", "7681")
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	s, err := startServer("minimal-ws-server-echo", addr, bin, "-d", "1", "--port", strconv.Itoa(port))
 	if err != nil {
 		return err
 	}

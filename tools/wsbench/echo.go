@@ -47,13 +47,17 @@ func echoMain(args []string) error {
 	if err != nil {
 		return err
 	}
+	addrs, ports, err := freeAddrs(2)
+	if err != nil {
+		return err
+	}
 	cases := []struct {
 		key, name, addr string
 		bin             string
 		args            []string
 	}{
-		{"lws", "lws-go minimal-ws-server-echo", "127.0.0.1:7681", lwsBin, []string{"-d", "1", "-p", "7681"}},
-		{"plain", "plain gorilla echo", "127.0.0.1:7682", self, []string{"plain-echo", "-addr", "127.0.0.1:7682"}},
+		{"lws", "lws-go minimal-ws-server-echo", addrs[0], lwsBin, []string{"-d", "1", "--port", ports[0]}},
+		{"plain", "plain gorilla echo", addrs[1], self, []string{"plain-echo", "-addr", addrs[1]}},
 	}
 	fmt.Printf("%-32s %6s %6s %14s %12s   %s\n", "server", "conns", "size", "round trips/s", "cpu µs/trip", "all runs")
 	rates := make([][]float64, len(cases))

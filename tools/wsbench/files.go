@@ -36,13 +36,17 @@ func filesMain(args []string) error {
 	if err != nil {
 		return err
 	}
+	addrs, ports, err := freeAddrs(2)
+	if err != nil {
+		return err
+	}
 	cases := []struct {
 		name, addr string
 		bin        string
 		args       []string
 	}{
-		{"lws-go minimal-http-server", "127.0.0.1:7681", lwsBin, []string{"-d", "1"}},
-		{"plain net/http FileServer", "127.0.0.1:7682", self, []string{"plain-files", "-addr", "127.0.0.1:7682", "-dir", "http-server/minimal-http-server/mount-origin"}},
+		{"lws-go minimal-http-server", addrs[0], lwsBin, []string{"-d", "1", "--port", ports[0]}},
+		{"plain net/http FileServer", addrs[1], self, []string{"plain-files", "-addr", addrs[1], "-dir", "http-server/minimal-http-server/mount-origin"}},
 	}
 	rates := make([][]float64, len(cases))
 	for r := 0; r < *runs; r++ {

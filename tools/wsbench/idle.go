@@ -31,13 +31,17 @@ func idleMain(args []string) error {
 	if err != nil {
 		return err
 	}
+	addrs, ports, err := freeAddrs(2)
+	if err != nil {
+		return err
+	}
 	cases := []struct {
 		name, addr, proto string
 		bin               string
 		args              []string
 	}{
-		{"lws-go minimal-ws-server", "127.0.0.1:7681", "lws-minimal", lwsBin, []string{"-d", "1"}},
-		{"plain gorilla (goroutine per conn)", "127.0.0.1:7682", "", self, []string{"plain-chat", "-addr", "127.0.0.1:7682"}},
+		{"lws-go minimal-ws-server", addrs[0], "lws-minimal", lwsBin, []string{"-d", "1", "--port", ports[0]}},
+		{"plain gorilla (goroutine per conn)", addrs[1], "", self, []string{"plain-chat", "-addr", addrs[1]}},
 	}
 	fmt.Printf("%-36s %8s %12s %12s %14s\n", "server", "conns", "rss before", "rss after", "bytes/conn")
 	for _, c := range cases {
