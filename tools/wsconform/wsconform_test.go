@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -16,7 +17,8 @@ import (
 // messages too, and the summary (CONFORMANCE.md's tables) is printed; the
 // heavy compression cases (12.x/13.x with messages of 8 KB and more) run
 // only with the command's -heavy. Any FAILED verdict of lws-go fails the
-// test; WSCONFORM_REPORT=dir keeps the report.
+// test; WSCONFORM_REPORT=dir keeps the report and its tables
+// (conformance.md, which scripts/test prints).
 func TestLwsGoConformance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the lws-go examples for a few hundred cases")
@@ -41,11 +43,12 @@ func TestLwsGoConformance(t *testing.T) {
 		if err := r.writeReports(dir); err != nil {
 			t.Error(err)
 		}
+		// The tables, which scripts/test prints at its end.
+		if err := os.WriteFile(filepath.Join(dir, "conformance.md"), []byte(r.conformance()), 0o644); err != nil {
+			t.Error(err)
+		}
 	}
 	t.Logf("%d cases\n%s", len(r.cases), r.summaryText())
-	if ci {
-		fmt.Println(r.conformance()) // the report, in CI's log
-	}
 	for _, s := range r.sides {
 		for _, c := range r.cases {
 			res := s.get("lws-go", c.id)
