@@ -118,10 +118,23 @@ func ecdsaAlgs(curve string) []gojose.SignatureAlgorithm {
 
 // DecryptAlgorithms are the JWE key management algorithms a JWE decrypted
 // with k may use: RSA1_5 and RSA-OAEP* for an RSA private key, ECDH-ES*
-// for an EC private key, "dir" and the key wrap of its size for an oct
-// key; narrowed to its "alg" when it has one. lws's
+// for an EC private key, "dir" and the key wraps of its size for an oct
+// key; narrowed by its "alg" when it has one. lws's
 // lws_jwe_auth_and_decrypt makes the same check as it goes.
 func DecryptAlgorithms(k *Key) []gojose.KeyAlgorithm {
+	if !k.IsPrivate() {
+		return nil
+	}
+	return jweAlgorithms(k)
+}
+
+// EncryptAlgorithms are the JWE key management algorithms that can
+// encrypt to k: as DecryptAlgorithms, the public key being enough. An
+// AES key wrap must have a key of its own size (RFC 7518 4.4, 4.7), which
+// go-jose does not check.
+func EncryptAlgorithms(k *Key) []gojose.KeyAlgorithm { return jweAlgorithms(k) }
+
+func jweAlgorithms(k *Key) []gojose.KeyAlgorithm {
 	var algs []gojose.KeyAlgorithm
 	switch key := k.Key.(type) {
 	case []byte:
@@ -134,15 +147,55 @@ func DecryptAlgorithms(k *Key) []gojose.KeyAlgorithm {
 		case 32:
 			algs = append(algs, gojose.A256KW, gojose.A256GCMKW)
 		}
-	case *rsa.PrivateKey:
+	case *rsa.PrivateKey, *rsa.PublicKey:
 		algs = []gojose.KeyAlgorithm{gojose.RSA1_5, gojose.RSA_OAEP, gojose.RSA_OAEP_256}
-	case *ecdsa.PrivateKey:
+	case *ecdsa.PrivateKey, *ecdsa.PublicKey:
 		algs = []gojose.KeyAlgorithm{gojose.ECDH_ES, gojose.ECDH_ES_A128KW, gojose.ECDH_ES_A192KW, gojose.ECDH_ES_A256KW}
 	}
-	if k.Algorithm != "" {
+	switch {
+	case k.Algorithm == "":
+	case slices.Contains(ContentEncryptions, gojose.ContentEncryption(k.Algorithm)):
+		// An oct key whose "alg" is a content encryption (RFC 7520 5.6)
+		// is a CEK: it is used directly.
+		algs = slices.DeleteFunc(algs, func(a gojose.KeyAlgorithm) bool { return a != gojose.DIRECT })
+	default:
 		algs = slices.DeleteFunc(algs, func(a gojose.KeyAlgorithm) bool { return string(a) != k.Algorithm })
 	}
 	return algs
+}
+
+// PermitsJWE checks the key's metadata for a JWE with algorithms alg and
+// enc, encrypting or decrypting: "use" must be "enc", "key_ops" must list
+// the operation (KeyOp), and the key's "alg" must be alg, or enc for a
+// key used directly as the CEK ("dir").
+func (k *Key) PermitsJWE(alg gojose.KeyAlgorithm, enc gojose.ContentEncryption, encrypt bool) error {
+	name := string(alg)
+	if alg == gojose.DIRECT && slices.Contains(ContentEncryptions, gojose.ContentEncryption(k.Algorithm)) {
+		name = string(enc)
+	}
+	return k.Permits(KeyOp(alg, encrypt), name)
+}
+
+// KeyOp is the RFC 7517 4.3 operation a JWE key management algorithm
+// does with the recipient's key, encrypting or decrypting: "encrypt" /
+// "decrypt" for "dir", "wrapKey" / "unwrapKey" for RSA and AES key wrap,
+// "deriveKey" for decrypting with ECDH-ES (encrypting with ECDH-ES uses
+// the public key in a derivation, an operation key_ops has no name for:
+// "").
+func KeyOp(alg gojose.KeyAlgorithm, encrypt bool) string {
+	switch {
+	case alg == gojose.DIRECT && encrypt:
+		return "encrypt"
+	case alg == gojose.DIRECT:
+		return "decrypt"
+	case strings.HasPrefix(string(alg), "ECDH-ES") && encrypt:
+		return ""
+	case strings.HasPrefix(string(alg), "ECDH-ES"):
+		return "deriveKey"
+	case encrypt:
+		return "wrapKey"
+	}
+	return "unwrapKey"
 }
 
 // Unsecured is an unsecured JWS of payload (RFC 7515 6, the "alg" "none"

@@ -184,6 +184,11 @@ func (k *Key) Public() (*Key, error) {
 	if p.Key == nil {
 		return nil, errors.New("jwk: no public part")
 	}
+	if k.KeyOps != nil {
+		// A key limited to private operations stays limited: its public
+		// copy says "key_ops":[], as lws writes it, not "anything".
+		p.KeyOps = []string{}
+	}
 	for _, op := range k.KeyOps {
 		if slices.Contains(publicOps, op) {
 			p.KeyOps = append(p.KeyOps, op)
@@ -214,7 +219,7 @@ func (k *Key) Export(private bool) ([]byte, error) {
 	if err := json.Unmarshal(raw, &members); err != nil {
 		return nil, fmt.Errorf("jwk export: %w", err)
 	}
-	if len(src.KeyOps) > 0 {
+	if src.KeyOps != nil {
 		ops, _ := json.Marshal(src.KeyOps)
 		members["key_ops"] = ops
 	}
@@ -240,9 +245,10 @@ func (k *Key) Thumbprint() (string, error) {
 }
 
 // Permits checks the key's metadata against an operation (an RFC 7517
-// 4.3 name such as "sign" or "decrypt") done with algorithm alg: "use"
-// must be "sig" for sign and verify and "enc" for the others, "key_ops"
-// must list op, and "alg", when the key has one, must be alg (RFC 7517
+// 4.3 name such as "sign" or "decrypt", or "" for an encryption whose
+// operation no key_ops names) done with algorithm alg: "use" must be
+// "sig" for sign and verify and "enc" for the others, "key_ops" must list
+// op, and "alg", when the key has one, must be alg (RFC 7517
 // 4.2-4.4). lws's lws_jws_sign_from_b64 and lws_jwe_encrypt do not look;
 // the tools here do.
 func (k *Key) Permits(op, alg string) error {
@@ -253,7 +259,7 @@ func (k *Key) Permits(op, alg string) error {
 	if k.Use != "" && k.Use != wantUse {
 		return fmt.Errorf("the key's use is %q, not %q", k.Use, wantUse)
 	}
-	if k.KeyOps != nil && !slices.Contains(k.KeyOps, op) {
+	if op != "" && k.KeyOps != nil && !slices.Contains(k.KeyOps, op) {
 		return fmt.Errorf("the key's key_ops %v do not allow %q", k.KeyOps, op)
 	}
 	if k.Algorithm != "" && alg != "" && k.Algorithm != alg {

@@ -210,7 +210,18 @@ func TestGenerateAndPublicCopy(t *testing.T) {
 			t.Errorf("%s: public copy %+v", tc.want, p)
 		}
 	}
-	if k, _ := Generate(KtyEC, 0, "P-256"); k.Key.(*ecdsa.PrivateKey).Curve.Params().BitSize != 256 {
+	// A key for private operations only: its public copy allows nothing,
+	// rather than (with no key_ops at all) everything.
+	k, _ := Generate(KtyEC, 0, "P-256")
+	k.KeyOps = []string{"sign"}
+	pub, err := k.Export(false)
+	if err != nil || !strings.Contains(string(pub), `"key_ops":[]`) {
+		t.Errorf("sign-only key's public copy: %s %v", pub, err)
+	}
+	if back, err := ParseKey(pub); err != nil || back.Permits("verify", "ES256") == nil {
+		t.Errorf("the public copy of a sign-only key verifies: %v", err)
+	}
+	if k.Key.(*ecdsa.PrivateKey).Curve.Params().BitSize != 256 {
 		t.Error("P-256 key is not 256 bits")
 	}
 }
