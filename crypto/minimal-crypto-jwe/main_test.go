@@ -228,9 +228,9 @@ func TestMalformedJWE(t *testing.T) {
 		}
 		p := strings.Split(good, ".")
 		cases := map[string]string{
-			"empty":      "",
-			"four parts": strings.Join(p[:4], "."),
-			"six parts":  good + ".AAAA",
+			"empty":                "",
+			"four parts":           strings.Join(p[:4], "."),
+			"six parts":            good + ".AAAA",
 			"header not base64url": "!!." + strings.Join(p[1:], "."),
 			"header not JSON":      base64.RawURLEncoding.EncodeToString([]byte(`{"alg":`)) + "." + strings.Join(p[1:], "."),
 			"header without enc":   base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"`+strings.Fields(tc.e)[0]+`"}`)) + "." + strings.Join(p[1:], "."),
