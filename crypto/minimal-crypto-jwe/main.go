@@ -38,14 +38,15 @@ func main() {
 		// As lws's tool: no arguments at all asks for the help.
 		os.Args = append(os.Args, "--help")
 	}
-	cmdline.Main(switches, func(_ context.Context, o *cmdline.Values) error {
-		return run(o, os.Stdin, os.Stdout, os.Stderr)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error {
+		return run(ctx, o, os.Stdin, os.Stdout, os.Stderr)
 	})
 }
 
 // run encrypts or decrypts in, writing the result on out only when it
 // worked.
-func run(o *cmdline.Values, in io.Reader, out, logOut io.Writer) error {
+// Ctrl-C (ctx) ends it while it waits for stdin.
+func run(ctx context.Context, o *cmdline.Values, in io.Reader, out, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS JWE example tool")
 	var alg, enc string
@@ -65,7 +66,7 @@ func run(o *cmdline.Values, in io.Reader, out, logOut io.Writer) error {
 	}
 	logs.Infof(log, "key: %s", key.Describe())
 	// lws reads stdin once into its 4 MiB buffer; so do we, refusing more.
-	input, err := jose.ReadInput(in, "stdin", jose.MaxInput)
+	input, err := jose.ReadInput(ctx, in, "stdin", jose.MaxInput)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -19,7 +20,7 @@ import (
 func tool(t *testing.T, in []byte, args ...string) (string, string, error) {
 	t.Helper()
 	var out, log bytes.Buffer
-	err := run(switches.MustParse(append([]string{"minimal-crypto-jwe"}, args...)), bytes.NewReader(in), &out, &log)
+	err := run(context.Background(), switches.MustParse(append([]string{"minimal-crypto-jwe"}, args...)), bytes.NewReader(in), &out, &log)
 	return out.String(), log.String(), err
 }
 
@@ -384,7 +385,7 @@ func TestOversizedStdin(t *testing.T) {
 	for _, args := range [][]string{{"-e", "ECDH-ES A128GCM", "-k", pub}, {"-k", pub}} {
 		src := &endless{}
 		var out, log bytes.Buffer
-		err := run(switches.MustParse(append([]string{"minimal-crypto-jwe"}, args...)), src, &out, &log)
+		err := run(context.Background(), switches.MustParse(append([]string{"minimal-crypto-jwe"}, args...)), src, &out, &log)
 		var tl *jose.TooLargeError
 		if !errors.As(err, &tl) || out.Len() != 0 {
 			t.Errorf("%v: endless stdin: %v, %d bytes out", args, err, out.Len())

@@ -40,14 +40,15 @@ func main() {
 		// As lws's tool: no arguments at all asks for the help.
 		os.Args = append(os.Args, "--help")
 	}
-	cmdline.Main(switches, func(_ context.Context, o *cmdline.Values) error {
-		return run(o, os.Stdout, os.Stderr)
+	cmdline.Main(switches, func(ctx context.Context, o *cmdline.Values) error {
+		return run(ctx, o, os.Stdout, os.Stderr)
 	})
 }
 
 // run generates the key, writes the public copy if asked, then the
 // private key on out. Nothing reaches out unless everything worked.
-func run(o *cmdline.Values, out, logOut io.Writer) error {
+// Ctrl-C (ctx) ends it during a long RSA generation.
+func run(ctx context.Context, o *cmdline.Values, out, logOut io.Writer) error {
 	log := logs.New(logOut, o.LogLevel())
 	logs.Userf(log, "LWS JWK example")
 
@@ -62,7 +63,9 @@ func run(o *cmdline.Values, out, logOut io.Writer) error {
 		logs.Noticef(log, "generating %d-bit %s key", o.Int("-b"), kty)
 	}
 	// lws_jwk_generate
-	key, err := jose.Generate(kty, o.Int("-b"), o.String("-v"))
+	key, err := jose.Interruptible(ctx, func() (*jose.Key, error) {
+		return jose.Generate(kty, o.Int("-b"), o.String("-v"))
+	})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"encoding/base64"
@@ -22,7 +23,7 @@ import (
 func jwk(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
 	var out, log bytes.Buffer
-	err := run(switches.MustParse(append([]string{"minimal-crypto-jwk"}, args...)), &out, &log)
+	err := run(context.Background(), switches.MustParse(append([]string{"minimal-crypto-jwk"}, args...)), &out, &log)
 	return out.String(), log.String(), err
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -20,7 +21,7 @@ import (
 func tool(t *testing.T, in []byte, args ...string) (string, string, error) {
 	t.Helper()
 	var out, log bytes.Buffer
-	err := run(switches.MustParse(append([]string{"minimal-crypto-jws"}, args...)), bytes.NewReader(in), &out, &log)
+	err := run(context.Background(), switches.MustParse(append([]string{"minimal-crypto-jws"}, args...)), bytes.NewReader(in), &out, &log)
 	return out.String(), log.String(), err
 }
 
@@ -427,7 +428,7 @@ func TestOversizedStdin(t *testing.T) {
 	for _, args := range [][]string{{"-s", "HS256", "-k", priv}, {"-k", priv}} {
 		src := &endless{}
 		var out, log bytes.Buffer
-		err := run(switches.MustParse(append([]string{"minimal-crypto-jws"}, args...)), src, &out, &log)
+		err := run(context.Background(), switches.MustParse(append([]string{"minimal-crypto-jws"}, args...)), src, &out, &log)
 		var tl *jose.TooLargeError
 		if !errors.As(err, &tl) || out.Len() != 0 {
 			t.Errorf("%v: endless stdin: %v, %d bytes out", args, err, out.Len())
@@ -464,5 +465,23 @@ func TestCString(t *testing.T) {
 	}
 	if want := string(readFile(t, "testdata/rfc7515-a2.jws")); b.String() != want {
 		t.Errorf("C string:\n%s", out)
+	}
+}
+
+// Ctrl-C while the tool waits for stdin (a terminal nobody types into)
+// ends the run at once, with nothing on stdout.
+func TestInterruptedWhileReading(t *testing.T) {
+	priv, _ := writeKey(t, jose.KtyOct, 256, "")
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var out, log bytes.Buffer
+	go func() {
+		done <- run(ctx, switches.MustParse([]string{"minimal-crypto-jws", "-s", "HS256", "-k", priv}), pr, &out, &log)
+	}()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) || out.Len() != 0 {
+		t.Errorf("err %v, stdout %q", err, out.String())
 	}
 }

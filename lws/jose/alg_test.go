@@ -2,10 +2,14 @@ package jose
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	gojose "github.com/go-jose/go-jose/v4"
 )
@@ -80,16 +84,40 @@ func TestAllowLists(t *testing.T) {
 
 // ReadInput stops one byte past its limit.
 func TestReadInputBounded(t *testing.T) {
-	b, err := ReadInput(strings.NewReader("12345"), "stdin", 5)
+	b, err := ReadInput(context.Background(), strings.NewReader("12345"), "stdin", 5)
 	if err != nil || string(b) != "12345" {
 		t.Fatalf("%q %v", b, err)
 	}
 	r := &countingReader{}
-	if _, err := ReadInput(r, "stdin", 5); err == nil || !strings.Contains(err.Error(), "more than 5 bytes") {
+	if _, err := ReadInput(context.Background(), r, "stdin", 5); err == nil || !strings.Contains(err.Error(), "more than 5 bytes") {
 		t.Fatalf("err %v", err)
 	}
 	if r.n > 6 {
 		t.Errorf("read %d bytes for a 5-byte limit", r.n)
+	}
+}
+
+// Ctrl-C while stdin waits: ReadInput returns at once with the
+// context's error.
+func TestReadInputCancelled(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+	}()
+	if _, err := ReadInput(ctx, pr, "stdin", 5); !errors.Is(err, context.Canceled) {
+		t.Errorf("err %v", err)
+	}
+	release := make(chan struct{})
+	defer close(release)
+	_, err := Interruptible(ctx, func() (int, error) {
+		<-release // a step that outlasts the context
+		return 0, nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Interruptible: %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package jose
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -29,8 +30,50 @@ func (e *TooLargeError) Error() string {
 
 // ReadInput reads all of r, refusing more than limit bytes, without
 // holding more than limit+1 of them: what lws's tools do with read(0, ...)
-// into their MAX_SIZE buffer.
-func ReadInput(r io.Reader, what string, limit int) ([]byte, error) {
+// into their MAX_SIZE buffer. When ctx ends first (Ctrl-C while a
+// terminal's stdin waits for input) it returns ctx's error at once; the
+// read itself cannot be interrupted and is left to end with the process.
+func ReadInput(ctx context.Context, r io.Reader, what string, limit int) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		b, err := readLimited(r, what, limit)
+		done <- result{b, err}
+	}()
+	select {
+	case res := <-done:
+		return res.b, res.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("reading %s: %w", what, context.Cause(ctx))
+	}
+}
+
+// Interruptible runs fn, a step that cannot be cancelled (generating an
+// RSA key of many bits takes minutes), and returns its result, or ctx's
+// error as soon as ctx ends; fn is then left to end with the process.
+func Interruptible[T any](ctx context.Context, fn func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		done <- result{v, err}
+	}()
+	select {
+	case res := <-done:
+		return res.v, res.err
+	case <-ctx.Done():
+		var zero T
+		return zero, context.Cause(ctx)
+	}
+}
+
+func readLimited(r io.Reader, what string, limit int) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", what, err)
@@ -48,7 +91,7 @@ func ReadFile(path string, limit int) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return ReadInput(f, path, limit)
+	return readLimited(f, path, limit)
 }
 
 // WriteC writes s as the lines of a C string literal, as lws's tools'

@@ -2,10 +2,13 @@ package examples
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/lws-go/lws-go/lws/lwstest"
 )
@@ -102,4 +105,64 @@ func TestCryptoToolsNoArguments(t *testing.T) {
 			t.Errorf("%s with no arguments: exit %d, %q %q", ex, r.code, r.stdout, r.stderr)
 		}
 	}
+}
+
+// Ctrl-C while a tool waits for stdin ends it (lws's tools die by the
+// signal; these catch it, so they must stop reading themselves).
+func TestCryptoToolsCtrlC(t *testing.T) {
+	dir := t.TempDir()
+	if _, errOut, code := sh(t, dir, q(bin(t, "crypto/minimal-crypto-jwk"))+" -t OCT -b 256 >oct.jwk"); code != 0 {
+		t.Fatal(errOut)
+	}
+	for _, args := range [][]string{{"-s", "HS256", "-k", "oct.jwk"}, {"-k", "oct.jwk"}} {
+		cmd := exec.Command(bin(t, "crypto/minimal-crypto-jws"), args...)
+		cmd.Dir = dir
+		stdin, err := cmd.StdinPipe() // open, never written
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out, errb lockedBuffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// Wait for the banner: the signal handler is in place by then.
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(errb.String(), "LWS JWS example tool"); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no banner: %q", errb.String())
+			}
+		}
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err == nil || out.String() != "" || !strings.Contains(errb.String(), "context canceled") {
+				t.Errorf("%v: exit %v, stdout %q, stderr %q", args, err, out.String(), errb.String())
+			}
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+			t.Errorf("%v: still waiting for stdin 10 s after Ctrl-C", args)
+		}
+		stdin.Close()
+	}
+}
+
+// lockedBuffer is a bytes.Buffer the test reads while a process writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
