@@ -45,7 +45,7 @@ func TestCryptoToolsTogether(t *testing.T) {
 	dir := t.TempDir()
 	for _, step := range []struct {
 		name, pipeline, want string
-		code               int
+		code                 int
 	}{
 		{"EC key pair", jwk + " -t EC -v P-256 --key-ops 'sign verify' --public ec.pub >ec.private", "", 0},
 		{"RSA key pair", jwk + " -t RSA -b 2048 --use enc --public rsa.pub >rsa.private", "", 0},
