@@ -137,7 +137,7 @@ func TestCryptoToolsCtrlC(t *testing.T) {
 		go func() { done <- cmd.Wait() }()
 		select {
 		case err := <-done:
-			if err == nil || out.String() != "" || !strings.Contains(errb.String(), "context canceled") {
+			if err == nil || out.String() != "" || !strings.Contains(errb.String(), "reading stdin: interrupt signal received") {
 				t.Errorf("%v: exit %v, stdout %q, stderr %q", args, err, out.String(), errb.String())
 			}
 		case <-time.After(10 * time.Second):
