@@ -88,33 +88,32 @@ func VerifyAlgorithms(k *Key) []gojose.SignatureAlgorithm {
 	var algs []gojose.SignatureAlgorithm
 	switch key := k.Key.(type) {
 	case []byte:
-		algs = []gojose.SignatureAlgorithm{gojose.HS256, gojose.HS384, gojose.HS512}
+		algs = hmacAlgs
 	case *rsa.PrivateKey, *rsa.PublicKey:
-		algs = []gojose.SignatureAlgorithm{gojose.RS256, gojose.RS384, gojose.RS512, gojose.PS256, gojose.PS384, gojose.PS512}
+		algs = rsaAlgs
 	case *ecdsa.PrivateKey:
-		algs = ecdsaAlgs(key.Curve.Params().Name)
+		algs = ecdsaAlgs[key.Curve.Params().Name]
 	case *ecdsa.PublicKey:
-		algs = ecdsaAlgs(key.Curve.Params().Name)
+		algs = ecdsaAlgs[key.Curve.Params().Name]
 	case ed25519.PrivateKey, ed25519.PublicKey:
-		algs = []gojose.SignatureAlgorithm{gojose.EdDSA}
+		algs = eddsaAlgs
 	}
 	if k.Algorithm != "" {
-		algs = slices.DeleteFunc(algs, func(a gojose.SignatureAlgorithm) bool { return string(a) != k.Algorithm })
+		// A copy: the lists above are shared.
+		algs = slices.DeleteFunc(slices.Clone(algs), func(a gojose.SignatureAlgorithm) bool { return string(a) != k.Algorithm })
 	}
 	return algs
 }
 
-func ecdsaAlgs(curve string) []gojose.SignatureAlgorithm {
-	switch curve {
-	case "P-256":
-		return []gojose.SignatureAlgorithm{gojose.ES256}
-	case "P-384":
-		return []gojose.SignatureAlgorithm{gojose.ES384}
-	case "P-521":
-		return []gojose.SignatureAlgorithm{gojose.ES512}
+// The JWS algorithms of each key type; read only.
+var (
+	hmacAlgs  = []gojose.SignatureAlgorithm{gojose.HS256, gojose.HS384, gojose.HS512}
+	rsaAlgs   = []gojose.SignatureAlgorithm{gojose.RS256, gojose.RS384, gojose.RS512, gojose.PS256, gojose.PS384, gojose.PS512}
+	eddsaAlgs = []gojose.SignatureAlgorithm{gojose.EdDSA}
+	ecdsaAlgs = map[string][]gojose.SignatureAlgorithm{
+		"P-256": {gojose.ES256}, "P-384": {gojose.ES384}, "P-521": {gojose.ES512},
 	}
-	return nil
-}
+)
 
 // DecryptAlgorithms are the JWE key management algorithms a JWE decrypted
 // with k may use: RSA1_5 and RSA-OAEP* for an RSA private key, ECDH-ES*
