@@ -329,7 +329,10 @@ func TestWrongKeys(t *testing.T) {
 	ecPriv, ecPub := writeKey(t, jose.KtyEC, 0, "P-256")
 	p384Priv, p384Pub := writeKey(t, jose.KtyEC, 0, "P-384")
 	oct, _ := writeKey(t, jose.KtyOct, 256, "")
+	short, _ := writeKey(t, jose.KtyOct, 128, "") // RFC 7518 3.2: at least the hash's size
 	for _, tc := range [][]string{
+		{"-s", "HS256", "-k", short},
+		{"-s", "HS512", "-k", oct},
 		{"-s", "ES256", "-k", rsaPriv},
 		{"-s", "RS256", "-k", ecPriv},
 		{"-s", "ES256", "-k", p384Priv},
