@@ -117,6 +117,12 @@ func ParseKey(data []byte) (*Key, error) {
 	if len(data) > MaxKeyFile {
 		return nil, fmt.Errorf("jwk: %d bytes, more than %d", len(data), MaxKeyFile)
 	}
+	// An RSA modulus past MaxRSABits is refused before go-jose does the
+	// arithmetic of importing it (a large private key is slow to check).
+	var size struct{ Kty, N string }
+	if json.Unmarshal(data, &size) == nil && size.Kty == "RSA" && base64.RawURLEncoding.DecodedLen(len(size.N)) > MaxRSABits/8+1 {
+		return nil, fmt.Errorf("jwk: RSA modulus of more than %d bits", MaxRSABits)
+	}
 	k := &Key{}
 	if err := json.Unmarshal(data, &k.JSONWebKey); err != nil {
 		return nil, fmt.Errorf("jwk: %w", err)
