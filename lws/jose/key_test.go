@@ -254,7 +254,7 @@ func TestParseKeyRefuses(t *testing.T) {
 		"EC off the curve":  `{"kty":"EC","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`,
 		"RSA without e":     `{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"}`,
 		"too large":         `{"kty":"oct","k":"` + strings.Repeat("A", MaxKeyFile) + `"}`,
-		"RSA over 16384":    `{"kty":"RSA","e":"AQAB","n":"` + strings.Repeat("w", 2752) + `"}`,
+		"RSA over 4096":     `{"kty":"RSA","e":"AQAB","n":"` + strings.Repeat("w", 688) + `"}`,
 	} {
 		if k, err := ParseKey([]byte(in)); err == nil {
 			t.Errorf("%s: accepted as %s", name, k.Describe())

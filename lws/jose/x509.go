@@ -70,13 +70,13 @@ func VerifyChain(chain []*x509.Certificate, trusted *x509.Certificate, now time.
 }
 
 // PublicKeyJWK is a certificate's public key as a JWK:
-// lws_x509_public_to_jwk with lws's tool's arguments, RSA of at least
-// MinRSABits or EC on P-256, P-384 or P-521; other keys are refused.
+// lws_x509_public_to_jwk with lws's tool's arguments, RSA of MinRSABits
+// to MaxRSABits or EC on P-256, P-384 or P-521; other keys are refused.
 func PublicKeyJWK(cert *x509.Certificate) (*Key, error) {
 	switch pub := cert.PublicKey.(type) {
 	case *rsa.PublicKey:
-		if pub.N.BitLen() < MinRSABits {
-			return nil, fmt.Errorf("x509: RSA key of %d bits, fewer than %d", pub.N.BitLen(), MinRSABits)
+		if n := pub.N.BitLen(); n < MinRSABits || n > MaxRSABits {
+			return nil, fmt.Errorf("x509: RSA key of %d bits, not %d to %d", n, MinRSABits, MaxRSABits)
 		}
 	case *ecdsa.PublicKey:
 		if _, ok := curves[pub.Curve.Params().Name]; !ok {
