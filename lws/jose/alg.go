@@ -13,7 +13,8 @@ import (
 	gojose "github.com/go-jose/go-jose/v4"
 )
 
-// None is the "alg" of an unsecured JWS (RFC 7515 6, RFC 7518 3.6).
+// None is the "alg" of an unsecured JWS (RFC 7515 6, RFC 7518 3.6), the
+// first entry of lws's JWS algorithm table.
 const None = "none"
 
 // SignatureAlgorithms are the JWS algorithms of lws's table
@@ -163,7 +164,8 @@ func jweAlgorithms(k *Key) []gojose.KeyAlgorithm {
 	return algs
 }
 
-// PermitsJWE checks the key's metadata for a JWE with algorithms alg and
+// PermitsJWE (lws_jwe_encrypt and lws_jwe_auth_and_decrypt do not look
+// at key metadata; RFC 7517 4.2-4.4 ask for it) checks the key's metadata for a JWE with algorithms alg and
 // enc, encrypting or decrypting: "use" must be "enc", "key_ops" must list
 // the operation (KeyOp), and the key's "alg" must be alg, or enc for a
 // key used directly as the CEK ("dir").
@@ -175,7 +177,8 @@ func (k *Key) PermitsJWE(alg gojose.KeyAlgorithm, enc gojose.ContentEncryption, 
 	return k.Permits(KeyOp(alg, encrypt), name)
 }
 
-// KeyOp is the RFC 7517 4.3 operation a JWE key management algorithm
+// KeyOp (for PermitsJWE; lws has no counterpart) is the RFC 7517 4.3
+// operation a JWE key management algorithm
 // does with the recipient's key, encrypting or decrypting: "encrypt" /
 // "decrypt" for "dir", "wrapKey" / "unwrapKey" for RSA and AES key wrap,
 // "deriveKey" for decrypting with ECDH-ES (encrypting with ECDH-ES uses

@@ -18,7 +18,8 @@ const (
 	MaxPEMFile = 1 << 20
 )
 
-// TooLargeError is input past its bound.
+// TooLargeError is input past its bound (where lws's tools would have
+// cut it off at their buffer's size).
 type TooLargeError struct {
 	What  string
 	Limit int
@@ -51,7 +52,8 @@ func ReadInput(ctx context.Context, r io.Reader, what string, limit int) ([]byte
 	}
 }
 
-// Interruptible runs fn, a step that cannot be cancelled (generating an
+// Interruptible (no lws counterpart: lws's tools die by SIGINT, Go
+// programs on cmdline.Main catch it) runs fn, a step that cannot be cancelled (generating an
 // RSA key of many bits takes minutes), and returns its result, or ctx's
 // error as soon as ctx ends; fn is then left to end with the process.
 func Interruptible[T any](ctx context.Context, fn func() (T, error)) (T, error) {
@@ -84,7 +86,8 @@ func readLimited(r io.Reader, what string, limit int) ([]byte, error) {
 	return b, nil
 }
 
-// ReadFile reads a file of at most limit bytes.
+// ReadFile reads a file of at most limit bytes: the read of lws_jwk_load
+// and of lws-crypto-x509's read_pem, bounded.
 func ReadFile(path string, limit int) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -33,7 +33,7 @@ const (
 	KtyOct = "OCT"
 )
 
-// Key size bounds. RSA below 2048 bits is refused (RFC 7518 3.3 and 4.2
+// Key size bounds (lws_jwk_generate's -b). RSA below 2048 bits is refused (RFC 7518 3.3 and 4.2
 // require at least that); above 4096 neither lws's algorithm table nor
 // go-jose (MaxRSAModulusBits) takes the key.
 const (
@@ -164,13 +164,15 @@ func LoadKey(path string) (*Key, error) {
 	return k, nil
 }
 
-// Symmetric reports whether k is an oct key.
+// Symmetric reports whether k is an oct key (lws: kty
+// LWS_GENCRYPTO_KTY_OCT).
 func (k *Key) Symmetric() bool {
 	_, ok := k.Key.([]byte)
 	return ok
 }
 
-// IsPrivate reports whether k holds a private (or symmetric) key.
+// IsPrivate reports whether k holds a private (or symmetric) key: what
+// lws_jwk_export with LWSJWKF_EXPORT_PRIVATE would write more of.
 func (k *Key) IsPrivate() bool { return k.Symmetric() || !k.IsPublic() }
 
 // Public is the public part of an asymmetric key with the metadata that
@@ -268,8 +270,8 @@ func (k *Key) Permits(op, alg string) error {
 	return nil
 }
 
-// Describe is one line about the key for logs: type and size, never key
-// material.
+// Describe is one line about the key for logs, type and size, never key
+// material: the safe part of lws_jwk_dump.
 func (k *Key) Describe() string {
 	switch key := k.Key.(type) {
 	case []byte:
