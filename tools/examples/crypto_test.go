@@ -74,11 +74,10 @@ func TestCryptoToolsTogether(t *testing.T) {
 	}
 }
 
-// openssl checks a JWS made by the built binary from a built key: the
-// public JWK turned into PEM by minimal-crypto-x509's inverse is not
-// available, so the key is made by openssl and its certificate read by
-// minimal-crypto-x509, the signature made by minimal-crypto-jws and
-// verified by openssl.
+// openssl and the built binaries in one pipeline: openssl makes an RSA
+// key and certificate, minimal-crypto-x509 turns them into a private JWK,
+// minimal-crypto-jws signs with it, and openssl verifies the signature
+// against the certificate's public key.
 func TestCryptoToolsAndOpenSSL(t *testing.T) {
 	openssl := q(lwstest.RequirePeer(t, "openssl"))
 	x509, jws := q(bin(t, "crypto/minimal-crypto-x509")), q(bin(t, "crypto/minimal-crypto-jws"))
