@@ -53,9 +53,10 @@ func ReadInput(ctx context.Context, r io.Reader, what string, limit int) ([]byte
 }
 
 // Interruptible (no lws counterpart: lws's tools die by SIGINT, Go
-// programs on cmdline.Main catch it) runs fn, a step that cannot be cancelled (generating an
-// RSA key of many bits takes minutes), and returns its result, or ctx's
-// error as soon as ctx ends; fn is then left to end with the process.
+// programs on cmdline.Main catch it) runs fn, a step that cannot be
+// cancelled (generating an RSA-4096 key takes seconds on a loaded
+// machine), and returns its result, or ctx's error as soon as ctx ends;
+// fn is then left to end with the process.
 func Interruptible[T any](ctx context.Context, fn func() (T, error)) (T, error) {
 	type result struct {
 		v   T
