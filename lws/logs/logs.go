@@ -194,6 +194,11 @@ func Noticef(l *slog.Logger, format string, args ...any) {
 	l.Log(context.Background(), LevelNotice, fmt.Sprintf(format, args...))
 }
 
+// Infof logs at LLL_INFO (lwsl_info).
+func Infof(l *slog.Logger, format string, args ...any) {
+	l.Log(context.Background(), LevelInfo, fmt.Sprintf(format, args...))
+}
+
 // Warnf logs at LLL_WARN (lwsl_warn).
 func Warnf(l *slog.Logger, format string, args ...any) {
 	l.Log(context.Background(), LevelWarn, fmt.Sprintf(format, args...))

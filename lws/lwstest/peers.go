@@ -21,6 +21,7 @@ var installHint = map[string]string{
 	"mosquitto":   "mosquitto",
 	"dbus-daemon": "dbus",
 	"Xvfb":        "xvfb",
+	"openssl":     "openssl",
 }
 
 // goInstalled are peers that come from the Go module proxy rather than
