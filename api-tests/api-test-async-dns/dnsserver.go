@@ -35,9 +35,9 @@ var zone = map[string][]string{
 type dnsMode int
 
 const (
-	answerZone dnsMode = iota // lws's names from zone, NXDOMAIN otherwise
-	answerGarbage             // bytes that are not a DNS message
-	answerNever               // reads the query, never answers
+	answerZone    dnsMode = iota // lws's names from zone, NXDOMAIN otherwise
+	answerGarbage                // bytes that are not a DNS message
+	answerNever                  // reads the query, never answers
 )
 
 // dnsServer is the DNS peer: UDP and TCP on one 127.0.0.1 port.
