@@ -63,16 +63,11 @@ func (s *dnsServer) Queries(name, qtype string) int {
 
 func startDNS(mode dnsMode) (*dnsServer, error) {
 	s := &dnsServer{queries: map[string]int{}}
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	pc, ln, err := listenUDPAndTCP(mode == answerZone)
 	if err != nil {
 		return nil, err
 	}
 	s.Addr = pc.LocalAddr().String()
-	ln, err := net.Listen("tcp", s.Addr)
-	if err != nil {
-		pc.Close()
-		return nil, err
-	}
 	var wg sync.WaitGroup
 	switch mode {
 	case answerZone:
@@ -93,7 +88,6 @@ func startDNS(mode dnsMode) (*dnsServer, error) {
 		}
 	default:
 		// a broken peer: UDP only; garbage or silence
-		ln.Close()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -154,4 +148,26 @@ func (s *dnsServer) answer(w dns.ResponseWriter, req *dns.Msg) {
 	if err := w.WriteMsg(m); err != nil && !errors.Is(err, net.ErrClosed) {
 		return
 	}
+}
+
+// listenUDPAndTCP binds a free UDP port on 127.0.0.1 and, when withTCP,
+// the same TCP port (which another socket may hold: then it tries again).
+func listenUDPAndTCP(withTCP bool) (net.PacketConn, net.Listener, error) {
+	var last error
+	for range 20 {
+		pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, err
+		}
+		if !withTCP {
+			return pc, nil, nil
+		}
+		ln, err := net.Listen("tcp", pc.LocalAddr().String())
+		if err == nil {
+			return pc, ln, nil
+		}
+		pc.Close()
+		last = err
+	}
+	return nil, nil, fmt.Errorf("no port free for both UDP and TCP: %w", last)
 }

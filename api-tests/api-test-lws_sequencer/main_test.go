@@ -14,9 +14,10 @@ import (
 func runTest(t *testing.T) (string, error) {
 	t.Helper()
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	// lws's 3 s step timeout, shortened so the silent step takes 1 s
+	// lws's 3 s step timeout, shortened so the silent step takes 2 s
+	// (still ample for a local GET on a busy machine)
 	saved := stepTimeout
-	stepTimeout = time.Second
+	stepTimeout = 2 * time.Second
 	defer func() { stepTimeout = saved }()
 	var l bytes.Buffer
 	err := run(context.Background(), switches.MustParse([]string{"api-test"}), &l)
