@@ -1,6 +1,8 @@
 // The sequencer-aware HTTP client protocol of api-test-lws_sequencer
 // (lws's callback_http there): it watches each client transaction and
-// tells the sequencer the definitive outcome, once, then detaches.
+// tells the sequencer the definitive outcome, once, then detaches. It is
+// part of this program's sequencer, not a protocol to load elsewhere, so
+// it is not a protocol_*.go plugin file.
 package main
 
 import (
