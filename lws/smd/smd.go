@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/lws-go/lws-go/lws"
@@ -47,10 +48,21 @@ type Peer struct {
 // SetMask changes which classes the peer receives.
 func (p *Peer) SetMask(mask Class) { p.mask = mask }
 
-// Bus is a context's SMD. Use it on the loop.
+// DefaultQueueDepth is how many undelivered messages a bus holds before
+// Send refuses more (lws's default smd_queue_depth).
+const DefaultQueueDepth = 40
+
+// Bus is a context's SMD. Register and Unregister on the loop; Send and
+// Printf from any goroutine (lws_smd_msg_send is thread-safe too).
 type Bus struct {
-	ctx     *lws.Context
-	peers   []*Peer
+	// QueueDepth bounds the undelivered messages (lws's
+	// info.smd_queue_depth); 0 means DefaultQueueDepth.
+	QueueDepth int
+
+	ctx   *lws.Context
+	peers []*Peer
+
+	mu      sync.Mutex // guards the queue, pending and seq
 	queue   []message
 	pending bool
 	seq     uint64 // messages sent so far
@@ -76,7 +88,10 @@ func New(c *lws.Context) *Bus {
 // Register adds a participant for the classes in mask (lws_smd_register).
 // It receives messages sent from now on, not ones already queued.
 func (b *Bus) Register(mask Class, cb Func) *Peer {
-	p := &Peer{mask: mask, cb: cb, bus: b, since: b.seq}
+	b.mu.Lock()
+	since := b.seq
+	b.mu.Unlock()
+	p := &Peer{mask: mask, cb: cb, bus: b, since: since}
 	b.peers = append(b.peers, p)
 	return p
 }
@@ -97,8 +112,14 @@ func (p *Peer) Unregister() {
 // ErrTooBig is returned for a payload over MaxPayload.
 var ErrTooBig = errors.New("smd: payload over 384 bytes")
 
+// ErrQueueFull is returned while QueueDepth messages wait for delivery:
+// the sender is going faster than the loop delivers (lws returns nonzero,
+// "busy").
+var ErrQueueFull = errors.New("smd: queue full")
+
 // Send queues a message for every participant whose mask has its class
-// (lws_smd_msg_send); delivery happens on the loop's next turn.
+// (lws_smd_msg_send); delivery happens on the loop's next turn. It may be
+// called from any goroutine.
 func (b *Bus) Send(class Class, payload []byte) error {
 	if len(payload) > MaxPayload {
 		return fmt.Errorf("%w (%d)", ErrTooBig, len(payload))
@@ -106,10 +127,21 @@ func (b *Bus) Send(class Class, payload []byte) error {
 	if class == 0 || class&(class-1) != 0 {
 		return fmt.Errorf("smd: a message has exactly one class, not 0x%x", uint32(class))
 	}
+	depth := b.QueueDepth
+	if depth <= 0 {
+		depth = DefaultQueueDepth
+	}
+	b.mu.Lock()
+	if len(b.queue) >= depth {
+		b.mu.Unlock()
+		return fmt.Errorf("%w (%d waiting)", ErrQueueFull, depth)
+	}
 	b.seq++
 	b.queue = append(b.queue, message{b.seq, class, time.Now(), append([]byte(nil), payload...)})
-	if !b.pending {
-		b.pending = true
+	post := !b.pending
+	b.pending = true
+	b.mu.Unlock()
+	if post {
 		b.ctx.Do(b.deliver)
 	}
 	return nil
@@ -123,8 +155,10 @@ func (b *Bus) Printf(class Class, format string, args ...any) error {
 // deliver hands out what is queued, in order; messages sent meanwhile wait
 // for the next turn.
 func (b *Bus) deliver() {
+	b.mu.Lock()
 	q := b.queue
 	b.queue, b.pending = nil, false
+	b.mu.Unlock()
 	// One snapshot serves the batch: a peer that registers meanwhile is
 	// past every message in it (since), one that leaves is marked gone.
 	peers := append([]*Peer(nil), b.peers...)

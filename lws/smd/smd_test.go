@@ -94,3 +94,70 @@ func TestLateParticipant(t *testing.T) {
 		t.Fatalf("early %v late %v", early, late)
 	}
 }
+
+// The queue is bounded: a sender faster than the loop is refused with
+// ErrQueueFull, and room comes back once the loop delivers.
+func TestQueueBound(t *testing.T) {
+	c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{Port: lws.PortNoListen}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Destroy()
+	bus := &Bus{ctx: c}
+	got := 0
+	bus.Register(All, func(Class, time.Time, []byte) int { got++; return 0 })
+	for i := range DefaultQueueDepth {
+		if err := bus.Send(Network, []byte("x")); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	if err := bus.Send(Network, []byte("x")); !errors.Is(err, ErrQueueFull) {
+		t.Fatalf("message %d: %v, want ErrQueueFull", DefaultQueueDepth+1, err)
+	}
+	bus.deliver()
+	if got != DefaultQueueDepth {
+		t.Fatalf("%d delivered", got)
+	}
+	if err := bus.Send(Network, []byte("x")); err != nil {
+		t.Fatalf("after delivery: %v", err)
+	}
+}
+
+// Send is safe from many goroutines while the loop delivers; every
+// accepted message is delivered once.
+func TestConcurrentSend(t *testing.T) {
+	c, err := lws.NewContext(lws.ContextInfo{VhostInfo: lws.VhostInfo{Port: lws.PortNoListen}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bus := New(c)
+	bus.QueueDepth = 1 << 20
+	var delivered int
+	bus.Register(Interaction, func(Class, time.Time, []byte) int { delivered++; return 0 })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 500 {
+				if err := bus.Printf(Interaction, `{"n":1}`); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	total := make(chan int)
+	for {
+		c.Do(func() { total <- delivered })
+		if <-total == 2000 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+}
