@@ -1,0 +1,43 @@
+package lws
+
+import "net/http"
+
+// URLArgSafe returns a query argument by name and whether the request had
+// it at all, so an absent argument and an empty one differ
+// (lws_get_urlarg_by_name_safe, which returns -1 for an absent one). On a
+// ws connection it answers until ReasonEstablished returns.
+func (c *Conn) URLArgSafe(name string) (string, bool) {
+	if c.req == nil {
+		return "", false
+	}
+	v, ok := c.req.URL.Query()[name]
+	if !ok || len(v) == 0 {
+		return "", false
+	}
+	return v[0], true
+}
+
+// HeaderCustom returns a request header lws has no token for (any name,
+// e.g. "dnt") and whether the request carried it: lws_hdr_custom_length,
+// which is -1 for an absent header, and lws_hdr_custom_copy. Several
+// fields of one name are joined with ", " as RFC 9110 5.3 allows.
+func (c *Conn) HeaderCustom(name string) (string, bool) {
+	if c.req == nil {
+		return "", false
+	}
+	v, ok := c.req.Header[http.CanonicalHeaderKey(name)]
+	if !ok {
+		return "", false
+	}
+	if len(v) == 1 {
+		return v[0], true
+	}
+	out := ""
+	for i, s := range v {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out, true
+}
