@@ -41,3 +41,13 @@ func (c *Conn) HeaderCustom(name string) (string, bool) {
 	}
 	return out, true
 }
+
+// Method returns the request's method, "GET", "POST", ...: what lws tells
+// apart by which of WSI_TOKEN_GET_URI, WSI_TOKEN_POST_URI, ... the header
+// table holds.
+func (c *Conn) Method() string {
+	if c.req == nil {
+		return ""
+	}
+	return c.req.Method
+}
