@@ -57,6 +57,12 @@ type Mount struct {
 	// ExtraMimetypes adds or overrides suffix → type; lws refuses files of
 	// unknown type, and the key "*" allows anything with the given type.
 	ExtraMimetypes map[string]string
+	// BasicAuthLoginFile names a file of "user:password" lines; with it
+	// the mount asks for HTTP Basic authentication (lws's
+	// basic_auth_login_file; basicauth.go). BasicAuthFS, when set, is
+	// where that name is read from (an embed.FS) instead of the disk.
+	BasicAuthLoginFile string
+	BasicAuthFS        fs.FS
 }
 
 type mountState struct {

@@ -265,6 +265,9 @@ func (v *Vhost) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		v.notFound(w, r)
 		return
 	}
+	if !v.basicAuth(w, r, m) {
+		return
+	}
 	switch m.OriginProtocol {
 	case OriginFile:
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
