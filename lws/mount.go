@@ -222,6 +222,9 @@ func Mimetype(file string, m *Mount) string {
 	lower := strings.ToLower(file)
 	fallback := ""
 	if m != nil {
+		// The longest matching suffix wins (".tar.bz2" over ".bz2"),
+		// whatever order the map gives.
+		best, bestType := "", ""
 		for ext, typ := range m.ExtraMimetypes {
 			if ext == "*" {
 				fallback = typ
@@ -230,9 +233,12 @@ func Mimetype(file string, m *Mount) string {
 				}
 				continue
 			}
-			if len(lower) > len(ext) && strings.HasSuffix(lower, strings.ToLower(ext)) {
-				return typ
+			if len(lower) > len(ext) && strings.HasSuffix(lower, strings.ToLower(ext)) && len(ext) > len(best) {
+				best, bestType = ext, typ
 			}
+		}
+		if best != "" {
+			return bestType
 		}
 	}
 	for _, mt := range serverMimetypes {
