@@ -401,7 +401,12 @@ func (v *Vhost) redirect(w http.ResponseWriter, r *http.Request, m *mountState) 
 	if m.OriginProtocol == OriginRedirHTTPS {
 		scheme = "https://"
 	}
-	rest := strings.TrimPrefix(r.URL.Path, m.Mountpoint)
+	// The rest of the path as it came (escaped, so a decoded CR, LF or
+	// space cannot change the header) and the query go along.
+	rest := strings.TrimPrefix(r.URL.EscapedPath(), m.Mountpoint)
 	target := scheme + strings.TrimSuffix(m.Origin, "/") + "/" + strings.TrimPrefix(rest, "/")
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
 	http.Redirect(w, r, target, http.StatusMovedPermanently)
 }
