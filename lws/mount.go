@@ -27,7 +27,7 @@ const (
 	OriginHTTP       MountOrigin = 0 // LWSMPRO_HTTP: reverse proxy to http://Origin
 	OriginHTTPS      MountOrigin = 1 // LWSMPRO_HTTPS: reverse proxy to https://Origin
 	OriginFile       MountOrigin = 2 // LWSMPRO_FILE: files from a directory or an fs.FS
-	OriginCGI        MountOrigin = 3 // LWSMPRO_CGI: not supported yet
+	OriginCGI        MountOrigin = 3 // LWSMPRO_CGI: Origin is a script run per request (cgi.go)
 	OriginRedirHTTP  MountOrigin = 4 // LWSMPRO_REDIR_HTTP: redirect to http://Origin
 	OriginRedirHTTPS MountOrigin = 5 // LWSMPRO_REDIR_HTTPS: redirect to https://Origin
 	OriginCallback   MountOrigin = 6 // LWSMPRO_CALLBACK: the named Protocol handles it
@@ -63,6 +63,13 @@ type Mount struct {
 	// where that name is read from (an embed.FS) instead of the disk.
 	BasicAuthLoginFile string
 	BasicAuthFS        fs.FS
+	// CGI mounts (cgi.go): CGITimeout bounds a script's run (lws's
+	// cgi_timeout, in seconds; DefaultCGITimeout if 0), CGIMaxOutput the
+	// bytes of its stdout (DefaultCGIMaxOutput if 0), and CGIEnv adds
+	// to its environment (lws's cgienv).
+	CGITimeout   int
+	CGIMaxOutput int64
+	CGIEnv       map[string]string
 }
 
 type mountState struct {
@@ -112,6 +119,10 @@ func newMountState(m *Mount, log *slog.Logger) (*mountState, error) {
 			return nil, fmt.Errorf("mount %q: callback mount names no protocol", m.Mountpoint)
 		}
 	case OriginRedirHTTP, OriginRedirHTTPS:
+	case OriginCGI:
+		if m.Origin == "" {
+			return nil, fmt.Errorf("mount %q: cgi mount names no script", m.Mountpoint)
+		}
 	default:
 		return nil, fmt.Errorf("mount %q: origin protocol %d not supported", m.Mountpoint, m.OriginProtocol)
 	}
