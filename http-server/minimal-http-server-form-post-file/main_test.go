@@ -231,4 +231,3 @@ func rawRequest(t *testing.T, base, body, _ string) lwstest.CurlResult {
 	_, r.Body, _ = strings.Cut(string(resp), "\r\n\r\n")
 	return r
 }
-

@@ -140,4 +140,3 @@ var LwsPlugin = lws.Plugin{
 }
 
 func init() { lws.RegisterPlugin(LwsPlugin) }
-
