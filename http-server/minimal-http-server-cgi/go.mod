@@ -2,7 +2,10 @@ module github.com/lws-go/lws-go/http-server/minimal-http-server-cgi
 
 go 1.26
 
-require github.com/lws-go/lws-go/lws v0.0.0
+require (
+	github.com/lws-go/lws-go/lws v0.0.0
+	go.uber.org/goleak v1.3.0
+)
 
 require (
 	github.com/chromedp/cdproto v0.159.0 // indirect

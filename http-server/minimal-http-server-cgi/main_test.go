@@ -16,6 +16,7 @@ import (
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/lwstest"
+	"go.uber.org/goleak"
 )
 
 func start(t *testing.T, args ...string) (*lws.Context, *lwstest.LogBuffer) {
@@ -224,4 +225,38 @@ func TestChromium(t *testing.T) {
 	tab := lwstest.NewBrowser(t).NewTab("http://" + c.Vhosts()[0].Addr() + "/")
 	tab.WaitFor("script output", func() string { return tab.Text("#method") }, "REQUEST_METHOD=GET", 10*time.Second)
 	tab.WaitFor("meminfo", func() string { return tab.Text("#meminfo") }, "MemTotal", 10*time.Second)
+}
+
+// Killed scripts leave no goroutine behind: after a hanging script, a
+// flooding one and a client that leaves early, the server stops with
+// nothing of theirs still running.
+func TestNothingOutlivesTheServer(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	script := writeScript(t, `case "$PATH_INFO" in
+/hang) sleep 1000 ;;
+/flood) printf 'Content-Type: text/plain\r\n\r\n'; exec yes flood ;;
+*) printf 'Content-Type: text/plain\r\n\r\nok\n' ;;
+esac
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan *lws.Context, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, switches.MustParse([]string{"x", "--port", "0", "--cgi-timeout", "1", "--cgi-max-output", "100000", "--script", script}),
+			new(lwstest.LogBuffer), func(c *lws.Context) { ready <- c })
+	}()
+	base := "http://" + (<-ready).Vhosts()[0].Addr()
+	if r := lwstest.Curl(t, base+"/hang"); r.Status != 504 {
+		t.Errorf("hang: %d", r.Status)
+	}
+	curl := lwstest.RequirePeer(t, "curl")
+	exec.Command(curl, "-s", "-o", "/dev/null", base+"/flood").Run()
+	exec.Command(curl, "-s", "-o", "/dev/null", "--max-time", "0.2", base+"/hang").Run() // leaves early
+	if r := lwstest.Curl(t, base+"/"); r.Body != "ok\n" {
+		t.Errorf("ok: %q", r.Body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
