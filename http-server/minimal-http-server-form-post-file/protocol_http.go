@@ -199,15 +199,22 @@ func callbackFormFile(c *lws.Conn, reason lws.Reason, user any, in []byte) error
 
 	switch reason {
 	case lws.ReasonProtocolInit:
-		o := c.Options()
-		root, err := os.OpenRoot(o["upload-dir"])
+		// pvos; as a plugin without them: the current folder, 10 MiB.
+		dir, maxUp := c.Options()["upload-dir"], c.Options()["max-upload"]
+		if dir == "" {
+			dir = "."
+		}
+		if maxUp == "" {
+			maxUp = "10485760"
+		}
+		root, err := os.OpenRoot(dir)
 		if err != nil {
 			return fmt.Errorf("upload folder: %w", err)
 		}
-		max, err := strconv.ParseInt(o["max-upload"], 10, 64)
+		max, err := strconv.ParseInt(maxUp, 10, 64)
 		if err != nil || max <= 0 {
 			root.Close()
-			return fmt.Errorf("max-upload %q: not a size", o["max-upload"])
+			return fmt.Errorf("max-upload %q: not a size", maxUp)
 		}
 		c.SetProtocolData(&formFileVhd{root: root, maxUpload: max})
 
