@@ -51,3 +51,18 @@ func (c *Conn) Method() string {
 	}
 	return c.req.Method
 }
+
+// ContentLength returns the length of the request's body: 0 when there is
+// none (no ReasonHTTPBody or ReasonHTTPBodyCompletion will come, so a
+// protocol waiting for a body completes in ReasonHTTP), -1 when it is not
+// known in advance (chunked, or HTTP/2 without content-length), else the
+// announced length (lws's wsi->http.rx_content_length).
+func (c *Conn) ContentLength() int64 {
+	if c.req == nil {
+		return 0
+	}
+	if c.req.Body == nil || c.req.Body == http.NoBody {
+		return 0
+	}
+	return c.req.ContentLength
+}

@@ -154,6 +154,10 @@ func TestBadInput(t *testing.T) {
 		refusal(t, lwstest.Curl(t, "-F", "text1="+strings.Repeat("x", 1025), "-F", "file=@"+small, base+"/form1"), 413, `field "text1" is longer than 1024 bytes`)
 		nothingSaved(t, dir)
 	})
+	t.Run("no body", func(t *testing.T) {
+		refusal(t, lwstest.Curl(t, "--max-time", "5", "-X", "POST", "-H", "Content-Type: multipart/form-data; boundary=x", base+"/form1"), 400, "ends before its closing boundary")
+		nothingSaved(t, dir)
+	})
 	t.Run("body cut short", func(t *testing.T) {
 		// The closing boundary never comes: the file is not kept.
 		refusal(t, postTruncated(t, base), 400, "ends before its closing boundary")

@@ -242,6 +242,12 @@ func callbackFormFile(c *lws.Conn, reason lws.Reason, user any, in []byte) error
 			MaxBody: -1, // the file callback bounds the file itself
 			File:    pss.upload(c),
 		})
+		if c.ContentLength() == 0 {
+			// No body will come: refused here (a form is never empty).
+			if err := pss.spa.Finalize(); err != nil {
+				return refuse(c, pss, err)
+			}
+		}
 
 	case lws.ReasonHTTPBody:
 		if err := pss.spa.Process(in); err != nil {

@@ -81,7 +81,7 @@ func callbackLwsac(c *lws.Conn, reason lws.Reason, user any, in []byte) error {
 			return c.ReturnHTTPStatus(405, "the form is POSTed")
 		}
 		pss.start(c)
-		if c.Header("Content-Length") == "0" {
+		if c.ContentLength() == 0 {
 			return complete(c, pss)
 		}
 

@@ -55,6 +55,10 @@ func TestCurlPost(t *testing.T) {
 		t.Fatalf("empty POST: %d", r.Status)
 	}
 	logBuf.Wait(t, "text1: undefined", 5*time.Second)
+	// So does a POST with no body and no Content-Length at all.
+	if r := lwstest.Curl(t, "--max-time", "5", "-X", "POST", base+"/form1"); r.Status != 301 {
+		t.Fatalf("POST without a body: %d", r.Status)
+	}
 }
 
 // -s serves https (HTTP/2 by ALPN); --303 answers 303.
@@ -72,6 +76,10 @@ func TestTLSAnd303(t *testing.T) {
 		t.Fatalf("chunked: %d", r.Status)
 	}
 	logBuf.Wait(t, "text1: (len 7) 'chunked'", 5*time.Second)
+	// An HTTP/2 POST whose HEADERS end the stream has no body at all.
+	if r := lwstest.Curl(t, "-k", "--max-time", "5", "-X", "POST", base+"/form1"); r.Status != 303 || r.Version != "2" {
+		t.Fatalf("h2 POST without a body: %d over HTTP/%s", r.Status, r.Version)
+	}
 }
 
 // Bad input: each is refused with a status and the parser's reason, and

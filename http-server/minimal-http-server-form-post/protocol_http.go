@@ -62,7 +62,7 @@ func callbackFormPost(c *lws.Conn, reason lws.Reason, user any, in []byte) error
 		if c.Method() != "POST" {
 			return c.ReturnHTTPStatus(405, "the form is POSTed")
 		}
-		if c.Header("Content-Length") == "0" {
+		if c.ContentLength() == 0 {
 			// No body: no HTTP_BODY will come, so complete here.
 			pss.spa = newFormPostSpa(c)
 			return formPostDone(c, pss)
