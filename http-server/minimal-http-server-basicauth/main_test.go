@@ -23,19 +23,28 @@ func start(t *testing.T, args ...string) (string, *lwstest.LogBuffer) {
 	return c.Vhosts()[0].Addr(), logBuf
 }
 
-// A real browser with the example's credentials reads the secret and the
-// protocol's whoami page.
-func TestChromiumWithCredentials(t *testing.T) {
+// A real browser, its login dialog answered with the example's
+// credentials, reads the secret and the protocol's whoami page; answered
+// with a wrong password (then giving up), it gets the 401 page; the open
+// page asks for nothing.
+func TestChromiumLogsIn(t *testing.T) {
 	addr, logBuf := start(t)
 	b := lwstest.NewBrowser(t)
-	tab := b.NewTab("http://user:password@" + addr + "/secret/")
+	tab := b.NewTabWithLogin("http://"+addr+"/secret/", "user", "password")
 	tab.WaitFor("secret page", func() string { return tab.Text("#secret") }, "big secret", 10*time.Second)
 	tab.Click("#whoami")
 	tab.WaitFor("whoami", func() string { return tab.Text("#user") }, "user", 10*time.Second)
 	logBuf.Wait(t, `whoami: authenticated as "user"`, 5*time.Second)
 
-	// Headless Chromium cannot show its login prompt, so a wrong
-	// password is tested with curl below; the open page needs nothing.
+	// A browser of its own: this one keeps the good credentials for the
+	// realm and would send them unasked.
+	bad := lwstest.NewBrowser(t).NewTabWithLogin("http://"+addr+"/secret/", "user", "wrong")
+	bad.WaitFor("401 page", func() string { return bad.Eval("document.body ? document.body.innerText : ''") }, "401 Unauthorized", 10*time.Second)
+	if strings.Contains(bad.Eval("document.body.innerText"), "big secret") {
+		t.Fatal("the secret showed with a wrong password")
+	}
+	logBuf.Wait(t, "basic auth: lookup failed", 5*time.Second)
+
 	open := b.NewTab("http://" + addr + "/")
 	open.WaitFor("open page", func() string { return open.Text("#secret") }, "/secret", 10*time.Second)
 }
