@@ -547,7 +547,7 @@ func (l *listener) fastResponse(req *fastRequest) *fastResp {
 	}
 	p := string(req.path)
 	m := vh.matchMount(p)
-	if m == nil || m.OriginProtocol != OriginFile || m.OriginFS == nil {
+	if m == nil || m.OriginProtocol != OriginFile || m.OriginFS == nil || m.BasicAuthLoginFile != "" {
 		return nil
 	}
 	rel := p[len(m.Mountpoint):]

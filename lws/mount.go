@@ -27,7 +27,7 @@ const (
 	OriginHTTP       MountOrigin = 0 // LWSMPRO_HTTP: reverse proxy to http://Origin
 	OriginHTTPS      MountOrigin = 1 // LWSMPRO_HTTPS: reverse proxy to https://Origin
 	OriginFile       MountOrigin = 2 // LWSMPRO_FILE: files from a directory or an fs.FS
-	OriginCGI        MountOrigin = 3 // LWSMPRO_CGI: not supported yet
+	OriginCGI        MountOrigin = 3 // LWSMPRO_CGI: Origin is a script run per request (cgi.go)
 	OriginRedirHTTP  MountOrigin = 4 // LWSMPRO_REDIR_HTTP: redirect to http://Origin
 	OriginRedirHTTPS MountOrigin = 5 // LWSMPRO_REDIR_HTTPS: redirect to https://Origin
 	OriginCallback   MountOrigin = 6 // LWSMPRO_CALLBACK: the named Protocol handles it
@@ -57,6 +57,19 @@ type Mount struct {
 	// ExtraMimetypes adds or overrides suffix → type; lws refuses files of
 	// unknown type, and the key "*" allows anything with the given type.
 	ExtraMimetypes map[string]string
+	// BasicAuthLoginFile names a file of "user:password" lines; with it
+	// the mount asks for HTTP Basic authentication (lws's
+	// basic_auth_login_file; basicauth.go). BasicAuthFS, when set, is
+	// where that name is read from (an embed.FS) instead of the disk.
+	BasicAuthLoginFile string
+	BasicAuthFS        fs.FS
+	// CGI mounts (cgi.go): CGITimeout bounds a script's run (lws's
+	// cgi_timeout, in seconds; DefaultCGITimeout if 0), CGIMaxOutput the
+	// bytes of its stdout (DefaultCGIMaxOutput if 0), and CGIEnv adds
+	// to its environment (lws's cgienv).
+	CGITimeout   int
+	CGIMaxOutput int64
+	CGIEnv       map[string]string
 }
 
 type mountState struct {
@@ -106,6 +119,10 @@ func newMountState(m *Mount, log *slog.Logger) (*mountState, error) {
 			return nil, fmt.Errorf("mount %q: callback mount names no protocol", m.Mountpoint)
 		}
 	case OriginRedirHTTP, OriginRedirHTTPS:
+	case OriginCGI:
+		if m.Origin == "" {
+			return nil, fmt.Errorf("mount %q: cgi mount names no script", m.Mountpoint)
+		}
 	default:
 		return nil, fmt.Errorf("mount %q: origin protocol %d not supported", m.Mountpoint, m.OriginProtocol)
 	}
@@ -216,6 +233,9 @@ func Mimetype(file string, m *Mount) string {
 	lower := strings.ToLower(file)
 	fallback := ""
 	if m != nil {
+		// The longest matching suffix wins (".tar.bz2" over ".bz2"),
+		// whatever order the map gives.
+		best, bestType := "", ""
 		for ext, typ := range m.ExtraMimetypes {
 			if ext == "*" {
 				fallback = typ
@@ -224,9 +244,12 @@ func Mimetype(file string, m *Mount) string {
 				}
 				continue
 			}
-			if len(lower) > len(ext) && strings.HasSuffix(lower, strings.ToLower(ext)) {
-				return typ
+			if len(lower) > len(ext) && strings.HasSuffix(lower, strings.ToLower(ext)) && len(ext) > len(best) {
+				best, bestType = ext, typ
 			}
+		}
+		if best != "" {
+			return bestType
 		}
 	}
 	for _, mt := range serverMimetypes {
@@ -389,7 +412,12 @@ func (v *Vhost) redirect(w http.ResponseWriter, r *http.Request, m *mountState) 
 	if m.OriginProtocol == OriginRedirHTTPS {
 		scheme = "https://"
 	}
-	rest := strings.TrimPrefix(r.URL.Path, m.Mountpoint)
+	// The rest of the path as it came (escaped, so a decoded CR, LF or
+	// space cannot change the header) and the query go along.
+	rest := strings.TrimPrefix(r.URL.EscapedPath(), m.Mountpoint)
 	target := scheme + strings.TrimSuffix(m.Origin, "/") + "/" + strings.TrimPrefix(rest, "/")
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
 	http.Redirect(w, r, target, http.StatusMovedPermanently)
 }

@@ -258,11 +258,14 @@ func (v *Vhost) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := v.matchMount(r.URL.Path)
-	if m == nil || m.OriginProtocol != OriginCallback && m.OriginProtocol != OriginHTTP && m.OriginProtocol != OriginHTTPS {
+	if m == nil || m.OriginProtocol != OriginCallback && m.OriginProtocol != OriginHTTP && m.OriginProtocol != OriginHTTPS && m.OriginProtocol != OriginCGI {
 		settleH2Body(w, r, v.timeout()) // the answer will not read the content
 	}
 	if m == nil {
 		v.notFound(w, r)
+		return
+	}
+	if !v.basicAuth(w, r, m) {
 		return
 	}
 	switch m.OriginProtocol {
@@ -276,6 +279,8 @@ func (v *Vhost) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		v.serveCallback(w, r, m)
 	case OriginRedirHTTP, OriginRedirHTTPS:
 		v.redirect(w, r, m)
+	case OriginCGI:
+		v.serveCGI(w, r, m) // cgi.go
 	case OriginHTTP, OriginHTTPS:
 		r.URL.Path = "/" + strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, m.Mountpoint), "/")
 		r.URL.RawPath = ""

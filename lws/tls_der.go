@@ -25,5 +25,12 @@ func derKeyPair(certDER, keyDER []byte) (tls.Certificate, error) {
 	} else {
 		return tls.Certificate{}, errors.New("private key is neither PEM nor PKCS#8/PKCS#1/SEC 1 DER")
 	}
+	// tls.X509KeyPair makes this check for PEM; without it a mismatched
+	// pair would make a vhost whose every handshake fails.
+	signer, ok := key.(crypto.Signer)
+	pub, ok2 := leaf.PublicKey.(interface{ Equal(crypto.PublicKey) bool })
+	if !ok || !ok2 || !pub.Equal(signer.Public()) {
+		return tls.Certificate{}, errors.New("private key does not match the certificate's public key")
+	}
 	return tls.Certificate{Certificate: [][]byte{certDER}, PrivateKey: key, Leaf: leaf}, nil
 }

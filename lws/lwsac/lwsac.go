@@ -1,14 +1,16 @@
 // Package lwsac is lws's lwsac, the "allocated chunks" allocator: many
-// small objects of one lifetime are carved out of a few large chunks,
-// and all of them go at once. lws uses it so that a thousand list entries
-// cost four mallocs, not a thousand, and one free.
+// small values of one lifetime (the strings of one form, the entries of
+// one list) are carved out of a few large chunks, and all of them go at
+// once. lws uses it so that a thousand list entries cost four mallocs,
+// not a thousand, and one free.
 //
 // In Go the garbage collector frees; what an lwsac still buys is fewer,
-// larger allocations (less allocator and GC work for objects that live
-// and die together). Chunks is typed: each chunk is a slice of T with
-// room for about ChunkSize bytes of them. Free drops the allocator's
-// hold on its chunks; objects still referenced elsewhere stay valid
-// (where lws's would dangle).
+// larger allocations (less allocator and GC work for values that live and
+// die together) and one owner for a transaction's values. Two shapes:
+// Chunks hands out typed objects (each chunk a slice of T), Arena carves
+// bytes and strings. Free drops the allocator's hold on its chunks;
+// values still referenced elsewhere stay valid (where lws's would
+// dangle), and values carved from an Arena are never written again.
 package lwsac
 
 import "unsafe"

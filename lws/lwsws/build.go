@@ -182,6 +182,10 @@ func (cfg *Config) mount(m Mount, opts Options) (lws.Mount, error) {
 		CacheRevalidate:     m.CacheRevalidate != 0,
 		CacheIntermediaries: m.CacheIntermediaries != 0,
 		ExtraMimetypes:      m.ExtraMimetypes,
+		CGITimeout:          int(m.CGITimeout),
+	}
+	if m.BasicAuth != "" {
+		out.BasicAuthLoginFile = cfg.path(m.BasicAuth, opts)
 	}
 	origin := m.Origin
 	redirect := strings.HasPrefix(origin, ">")
@@ -203,8 +207,8 @@ func (cfg *Config) mount(m Mount, opts Options) (lws.Mount, error) {
 		out.OriginProtocol, out.Origin = lws.OriginRedirHTTP, rest
 	case scheme == "https":
 		out.OriginProtocol, out.Origin = lws.OriginRedirHTTPS, rest
-	case scheme == "cgi":
-		return lws.Mount{}, errors.New("cgi:// mounts are not supported by lws-go")
+	case scheme == "cgi" && !redirect:
+		out.OriginProtocol, out.Origin = lws.OriginCGI, cfg.path(rest, opts)
 	default:
 		return lws.Mount{}, fmt.Errorf("origin %q: unknown scheme %q", m.Origin, scheme)
 	}

@@ -82,6 +82,10 @@ type Mount struct {
 	CacheRevalidate     Int               `json:"cache-revalidate"`
 	CacheIntermediaries Int               `json:"cache-intermediaries"`
 	ExtraMimetypes      map[string]string `json:"extra-mimetypes"`
+	// BasicAuth names the mount's password file ("user:password" lines).
+	BasicAuth string `json:"basic-auth"`
+	// CGITimeout bounds a cgi:// mount's script, in seconds.
+	CGITimeout Int `json:"cgi-timeout"`
 }
 
 // Int is a number that lws's files may write as a string ("7681") or a
@@ -126,10 +130,8 @@ var unsupported = map[string]string{
 	"fallback-listen-accept":  "raw listen-accept roles",
 	"allow-non-tls":           "mixed TLS and non-TLS on one port",
 	"redirect-http":           "redirecting http to https",
-	"cgi-env":                 "CGI",
-	"cgi-timeout":             "CGI",
+	"cgi-env":                 "CGI environment additions",
 	"pmo":                     "per-mount options",
-	"basic-auth":              "basic auth",
 	"reject-service-keywords": "user-agent rejection",
 }
 

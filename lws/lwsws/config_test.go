@@ -109,7 +109,6 @@ func TestBuildErrors(t *testing.T) {
 	for _, tc := range []struct{ vhost, key, msg string }{
 		{`{"vhosts": [{"name": "a", "port": 1, "ws-protocols": [{"nope": {}}]}]}`, "vhosts[0].ws-protocols[0].nope", `unknown protocol "nope"`},
 		{`{"vhosts": [{"name": "a", "port": 1, "mounts": [{"mountpoint": "/x", "origin": "callback://nope"}]}]}`, "vhosts[0].mounts[0].origin", `unknown protocol "nope"`},
-		{`{"vhosts": [{"name": "a", "port": 1, "mounts": [{"mountpoint": "/x", "origin": "cgi:///bin/sh"}]}]}`, "vhosts[0].mounts[0].origin", "not supported"},
 		{`{"vhosts": [{"name": "a", "port": 1, "mounts": [{"mountpoint": "/x", "origin": "ftp://x"}]}]}`, "vhosts[0].mounts[0].origin", `unknown scheme "ftp"`},
 		{`{"vhosts": [{"name": "a", "port": 1, "mounts": [{"mountpoint": "/x", "origin": "/var/www"}]}]}`, "vhosts[0].mounts[0].origin", "no scheme"},
 		{`{"vhosts": [{"name": "a", "port": 1, "mounts": [{"mountpoint": "x", "origin": "file:///"}]}]}`, "vhosts[0].mounts[0].origin", "must start with /"},
@@ -136,11 +135,23 @@ func TestMountOrigins(t *testing.T) {
 		"https://example.com":    {OriginProtocol: lws.OriginHTTPS, Origin: "example.com"},
 		">http://example.com/":   {OriginProtocol: lws.OriginRedirHTTP, Origin: "example.com/"},
 		">https://example.com/":  {OriginProtocol: lws.OriginRedirHTTPS, Origin: "example.com/"},
+		"cgi:///usr/lib/cgi/x":   {OriginProtocol: lws.OriginCGI, Origin: "/usr/lib/cgi/x"},
+		"cgi://scripts/x.sh":     {OriginProtocol: lws.OriginCGI, Origin: "/etc/lwsws/scripts/x.sh"},
 	} {
 		m, err := cfg.mount(Mount{Mountpoint: "/", Origin: origin}, Options{DataDir: "/data"})
 		if err != nil || m.OriginProtocol != want.OriginProtocol || m.Origin != want.Origin || m.Protocol != want.Protocol {
 			t.Errorf("%s: %+v %v", origin, m, err)
 		}
+	}
+}
+
+// basic-auth and cgi-timeout reach the core's mount, the password file
+// relative to the configuration like other paths.
+func TestMountAuthAndCGITimeout(t *testing.T) {
+	cfg := &Config{Dir: "/etc/lwsws"}
+	m, err := cfg.mount(Mount{Mountpoint: "/", Origin: "cgi://x.sh", BasicAuth: "ba-passwords", CGITimeout: 5}, Options{})
+	if err != nil || m.BasicAuthLoginFile != "/etc/lwsws/ba-passwords" || m.CGITimeout != 5 {
+		t.Fatalf("%+v %v", m, err)
 	}
 }
 

@@ -102,10 +102,59 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 	t.Run("values over MaxStorage", func(t *testing.T) {
-		s := New("application/x-www-form-urlencoded", Info{Params: []string{"a"}, MaxStorage: 4})
-		feed(t, s, []byte("a=123456789"), 100)
-		if err := s.Finalize(); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		s := New("application/x-www-form-urlencoded", Info{Params: []string{"a", "b"}, MaxStorage: 6, MaxFieldLen: 4})
+		feed(t, s, []byte("a=1234&b="), 100)
+		if err := s.Process([]byte("123")); !errors.Is(err, ErrFieldTooLong) || !strings.Contains(err.Error(), `"b"`) {
 			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("field over its limit", func(t *testing.T) {
+		s := New("application/x-www-form-urlencoded", Info{Params: []string{"a"}, MaxStorage: 1024, MaxFieldLen: 8})
+		err := s.Process([]byte("a=" + strings.Repeat("x", 9)))
+		if !errors.Is(err, ErrFieldTooLong) || !strings.Contains(err.Error(), `field "a" is longer than 8 bytes`) {
+			t.Fatalf("err = %v", err)
+		}
+		if err := s.Finalize(); err == nil {
+			t.Fatal("Finalize after a refused body succeeded")
+		}
+	})
+	t.Run("multipart field over its limit", func(t *testing.T) {
+		ct, body := multipartBody(t, map[string]string{"a": strings.Repeat("y", 2000)}, "", "", "")
+		s := New(ct, Info{Params: []string{"a"}, MaxStorage: 1024})
+		var err error
+		for len(body) > 0 && err == nil {
+			n := min(100, len(body))
+			err = s.Process(body[:n])
+			body = body[n:]
+		}
+		if !errors.Is(err, ErrFieldTooLong) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("part header over MaxHeader", func(t *testing.T) {
+		s := New("multipart/form-data; boundary=xx", Info{Params: []string{"a"}, MaxStorage: 10, MaxHeader: 100})
+		err := s.Process([]byte("--xx\r\nContent-Disposition: form-data; name=\"a\"; x=\"" + strings.Repeat("z", 200)))
+		if !errors.Is(err, ErrFieldTooLong) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("bad escape", func(t *testing.T) {
+		s := New("application/x-www-form-urlencoded", Info{Params: []string{"a"}, MaxStorage: 10})
+		if err := s.Process([]byte("a=%zz")); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("file callback hears close when the parse is abandoned", func(t *testing.T) {
+		ct, body := multipartBody(t, nil, "file", "f.bin", strings.Repeat("x", 5000))
+		var states []FileState
+		s := New(ct, Info{MaxStorage: 4, File: func(_, _ string, _ []byte, st FileState) error {
+			states = append(states, st)
+			return nil
+		}})
+		feed(t, s, body[:len(body)/2], 1000)
+		s.Destroy()
+		if len(states) < 2 || states[0] != FileOpen || states[len(states)-1] != FileClose {
+			t.Fatalf("states %v", states)
 		}
 	})
 	t.Run("multipart without boundary", func(t *testing.T) {
@@ -125,14 +174,17 @@ func TestBadInput(t *testing.T) {
 	t.Run("file refused", func(t *testing.T) {
 		ct, body := multipartBody(t, nil, "file", "big.bin", strings.Repeat("x", 10000))
 		s := New(ct, Info{MaxStorage: 4, File: func(_, _ string, _ []byte, st FileState) error {
-			if st == FileContent {
+			if st == FileContent || st == FileFinalContent {
 				return errors.New("too long")
 			}
 			return nil
 		}})
-		feed(t, s, body, 1000)
-		if err := s.Finalize(); err == nil || !strings.Contains(err.Error(), "big.bin") {
+		err := s.Process(body)
+		if !errors.Is(err, ErrFileRefused) || !strings.Contains(err.Error(), "big.bin") {
 			t.Fatalf("err = %v", err)
+		}
+		if err := s.Finalize(); err == nil {
+			t.Fatal("Finalize after a refused file succeeded")
 		}
 	})
 }
