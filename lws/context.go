@@ -49,6 +49,10 @@ type ContextInfo struct {
 	// another fails with CLIENT_CONNECTION_ERROR
 	// (simultaneous_ssl_restriction).
 	SimultaneousSSLRestriction int
+	// EventLoop picks the event library the loop waits in (lws's
+	// LWS_SERVER_OPTION_LIBUV and friends); the zero value is the
+	// platform's default.
+	EventLoop EventLoop
 }
 
 // Context is the mirror of struct lws_context: it owns the vhosts, their
@@ -60,7 +64,8 @@ type Context struct {
 	vhosts []*Vhost
 
 	listeners map[string]*listener // by listen address
-	poll      *poller
+	poll      eventLoopOps         // the event loop (lws_event_loop_ops)
+	ep        *epollLoop           // the same, when it is the epoll loop (ws_fast.go uses it)
 
 	running   atomic.Bool
 	destroyed atomic.Bool
@@ -115,11 +120,9 @@ func NewContext(info ContextInfo) (*Context, error) {
 		c.log = slog.Default()
 	}
 	c.life, c.endLife = context.WithCancel(context.Background())
-	p, err := newPoller(c)
-	if err != nil {
+	if err := newEventLoop(c, info.EventLoop); err != nil {
 		return nil, fmt.Errorf("lws: create context: %w", err)
 	}
-	c.poll = p
 	if info.Options&OptionExplicitVhosts == 0 {
 		if _, err := c.CreateVhost(info.VhostInfo); err != nil {
 			c.teardown()

@@ -1,0 +1,406 @@
+//go:build unix
+
+package lws
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// rawEvent is one callback a raw test protocol saw.
+type rawEvent struct {
+	reason Reason
+	data   string
+	from   string
+}
+
+// rawRecorder is a raw protocol for tests: it records every callback on
+// a channel, echoes what it receives when echo is set (one write per
+// writeable callback) and reads files itself on RAW_RX_FILE.
+type rawRecorder struct {
+	events chan rawEvent
+	echo   bool
+	mu     sync.Mutex
+	queue  [][]byte
+}
+
+func newRawRecorder(echo bool) *rawRecorder {
+	return &rawRecorder{events: make(chan rawEvent, 1024), echo: echo}
+}
+
+func (r *rawRecorder) protocol(name string) *Protocol {
+	return &Protocol{Name: name, Callback: r.callback}
+}
+
+func (r *rawRecorder) callback(c *Conn, reason Reason, _ any, in []byte) error {
+	ev := rawEvent{reason: reason, data: string(in)}
+	switch reason {
+	case ReasonRawAdopt, ReasonRawAdoptFile, ReasonRawClose, ReasonRawCloseFile:
+	case ReasonRawRx:
+		if src := c.UDPSource(); src.IsValid() {
+			ev.from = src.String()
+		}
+		if r.echo {
+			r.mu.Lock()
+			r.queue = append(r.queue, bytes.Clone(in))
+			r.mu.Unlock()
+			c.CallbackOnWritable()
+		}
+	case ReasonRawRxFile:
+		buf := make([]byte, 4096)
+		n, err := syscall.Read(c.Descriptor(), buf)
+		if err != nil || n == 0 {
+			return fmt.Errorf("read file: %v (%d bytes)", err, n)
+		}
+		ev.data = string(buf[:n])
+	case ReasonRawWriteable, ReasonRawWriteableFile:
+		r.mu.Lock()
+		var b []byte
+		if len(r.queue) > 0 {
+			b, r.queue = r.queue[0], r.queue[1:]
+		}
+		more := len(r.queue) > 0
+		r.mu.Unlock()
+		if b != nil {
+			if _, err := c.Write(b, WriteRaw); err != nil {
+				return err
+			}
+		}
+		if more {
+			c.CallbackOnWritable()
+		}
+	default:
+		return nil
+	}
+	select {
+	case r.events <- ev:
+	default:
+	}
+	return nil
+}
+
+// next waits for the next event with the given reason, skipping others.
+func (r *rawRecorder) next(t *testing.T, want Reason) rawEvent {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case ev := <-r.events:
+			if ev.reason == want {
+				return ev
+			}
+		case <-deadline:
+			t.Fatalf("no %s within 10 s", want)
+		}
+	}
+}
+
+// rawContext starts a context with one listener-less vhost serving proto.
+func rawContext(t *testing.T, protos ...*Protocol) *Context {
+	t.Helper()
+	return startContext(t, ContextInfo{VhostInfo: VhostInfo{Port: PortNoListen, Protocols: protos}})
+}
+
+// adoptOnLoop adopts fd on the context's default vhost, on the loop.
+func adoptOnLoop(t *testing.T, c *Context, typ AdoptType, fd int, proto string) *Conn {
+	t.Helper()
+	type result struct {
+		conn *Conn
+		err  error
+	}
+	res := make(chan result, 1)
+	c.Do(func() {
+		conn, err := c.Vhosts()[0].AdoptDescriptor(typ, fd, proto, nil)
+		res <- result{conn, err}
+	})
+	r := <-res
+	if r.err != nil {
+		t.Fatalf("adopt: %v", r.err)
+	}
+	return r.conn
+}
+
+// socketFD returns a descriptor of its own for a connection's socket.
+func socketFD(t *testing.T, sc syscall.Conn) int {
+	t.Helper()
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd := -1
+	var derr error
+	if err := rc.Control(func(s uintptr) { fd, derr = syscall.Dup(int(s)) }); err != nil || derr != nil {
+		t.Fatalf("dup: %v %v", err, derr)
+	}
+	syscall.CloseOnExec(fd)
+	return fd
+}
+
+// tcpPeers returns both ends of a loopback TCP connection.
+func tcpPeers(t *testing.T) (*net.TCPConn, *net.TCPConn) {
+	t.Helper()
+	ln, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err := net.DialTCP("tcp", nil, ln.Addr().(*net.TCPAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := ln.AcceptTCP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close(); server.Close() })
+	return client, server
+}
+
+// An adopted TCP socket: RAW_ADOPT, RAW_RX with what the peer sent, an
+// echo written from RAW_WRITEABLE, RAW_CLOSE when the peer leaves.
+func TestRawAdoptSocket(t *testing.T) {
+	rec := newRawRecorder(true)
+	c := rawContext(t, rec.protocol("raw-test"))
+	client, server := tcpPeers(t)
+	fd := socketFD(t, server)
+	server.Close() // the adopted descriptor is the only one left
+	adoptOnLoop(t, c, AdoptSocket, fd, "raw-test")
+	rec.next(t, ReasonRawAdopt)
+	if _, err := client.Write([]byte("hello raw")); err != nil {
+		t.Fatal(err)
+	}
+	if ev := rec.next(t, ReasonRawRx); ev.data != "hello raw" {
+		t.Fatalf("RAW_RX %q", ev.data)
+	}
+	buf := make([]byte, 64)
+	_ = client.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, err := client.Read(buf)
+	if err != nil || string(buf[:n]) != "hello raw" {
+		t.Fatalf("echo: %q %v", buf[:n], err)
+	}
+	client.Close()
+	rec.next(t, ReasonRawClose)
+}
+
+// An adopted UDP socket: each datagram is one RAW_RX with its source, a
+// write answers the source, and a datagram of the largest size UDP
+// carries arrives whole.
+func TestRawAdoptUDP(t *testing.T) {
+	rec := newRawRecorder(true)
+	c := rawContext(t, rec.protocol("raw-test"))
+	pc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd := socketFD(t, pc)
+	addr := pc.LocalAddr().(*net.UDPAddr)
+	pc.Close()
+	adoptOnLoop(t, c, AdoptRawSocketUDP, fd, "raw-test")
+	rec.next(t, ReasonRawAdopt)
+	peer, err := net.DialUDP("udp", nil, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	if _, err := peer.Write([]byte("datagram one")); err != nil {
+		t.Fatal(err)
+	}
+	ev := rec.next(t, ReasonRawRx)
+	if ev.data != "datagram one" || ev.from != peer.LocalAddr().String() {
+		t.Fatalf("RAW_RX %q from %s, want from %s", ev.data, ev.from, peer.LocalAddr())
+	}
+	buf := make([]byte, 70000)
+	_ = peer.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, err := peer.Read(buf)
+	if err != nil || string(buf[:n]) != "datagram one" {
+		t.Fatalf("answer: %q %v", buf[:n], err)
+	}
+	big := bytes.Repeat([]byte("u"), 65507)
+	if _, err := peer.Write(big); err != nil {
+		t.Fatal(err)
+	}
+	if ev := rec.next(t, ReasonRawRx); len(ev.data) != len(big) {
+		t.Fatalf("largest datagram arrived as %d bytes, want %d", len(ev.data), len(big))
+	}
+}
+
+// An adopted pipe read end: RAW_ADOPT_FILE, RAW_RX_FILE when data
+// arrives (the protocol reads), nothing while rx flow control holds it,
+// RAW_CLOSE_FILE when the writer goes away.
+func TestRawAdoptFileAndFlowControl(t *testing.T) {
+	rec := newRawRecorder(false)
+	c := rawContext(t, rec.protocol("raw-test"))
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	fd, err := syscall.Dup(int(r.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	conn := adoptOnLoop(t, c, AdoptRawFileDesc, fd, "raw-test")
+	rec.next(t, ReasonRawAdoptFile)
+	if _, err := w.WriteString("first line\n"); err != nil {
+		t.Fatal(err)
+	}
+	if ev := rec.next(t, ReasonRawRxFile); ev.data != "first line\n" {
+		t.Fatalf("RAW_RX_FILE read %q", ev.data)
+	}
+	paused := make(chan struct{})
+	c.Do(func() { conn.RxFlowControl(false); close(paused) })
+	<-paused
+	if _, err := w.WriteString("held\n"); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing may arrive while paused: give the loop a few turns.
+	for range 5 {
+		done := make(chan struct{})
+		c.Do(func() { close(done) })
+		<-done
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case ev := <-rec.events:
+		t.Fatalf("%s %q arrived while rx was paused", ev.reason, ev.data)
+	default:
+	}
+	c.Do(func() { conn.RxFlowControl(true) })
+	if ev := rec.next(t, ReasonRawRxFile); ev.data != "held\n" {
+		t.Fatalf("after resuming, RAW_RX_FILE read %q", ev.data)
+	}
+	w.Close()
+	rec.next(t, ReasonRawCloseFile)
+}
+
+// openFDs counts this process's open descriptors.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc/self/fd: %v", err)
+	}
+	return len(ents)
+}
+
+// 10,000 adopt/close cycles leave no descriptor behind, on either loop.
+func TestRawAdoptCloseCyclesLeakNothing(t *testing.T) {
+	rec := newRawRecorder(false)
+	c := rawContext(t, rec.protocol("raw-test"))
+	before := openFDs(t)
+	for i := range 10000 {
+		var p [2]int
+		if err := syscall.Pipe(p[:]); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		c.Do(func() {
+			conn, err := c.Vhosts()[0].AdoptDescriptor(AdoptRawFileDesc, p[0], "raw-test", nil)
+			if err == nil {
+				conn.SetTimeout(0, TimeoutKillSync)
+			}
+			done <- err
+		})
+		if err := <-done; err != nil {
+			t.Fatalf("cycle %d: %v", i, err)
+		}
+		syscall.Close(p[1])
+	}
+	// Let watch goroutines of the portable loop finish closing.
+	deadline := time.Now().Add(10 * time.Second)
+	for openFDs(t) > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if after := openFDs(t); after > before {
+		t.Fatalf("%d descriptors open after 10,000 cycles, %d before", after, before)
+	}
+	n := 0
+	for len(rec.events) > 0 {
+		if ev := <-rec.events; ev.reason == ReasonRawCloseFile {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no RAW_CLOSE_FILE seen")
+	}
+}
+
+// A peer that never reads: the connection gets no writeable callback
+// while its last write waits, so what it holds stays one write's worth.
+func TestRawPeerThatNeverReadsIsBounded(t *testing.T) {
+	const chunk = 256 << 10
+	var writes, held int
+	var mu sync.Mutex
+	proto := &Protocol{Name: "flood", Callback: func(c *Conn, reason Reason, _ any, in []byte) error {
+		switch reason {
+		case ReasonRawAdopt:
+			c.CallbackOnWritable()
+		case ReasonRawWriteable:
+			if _, err := c.Write(bytes.Repeat([]byte("x"), chunk), WriteRaw); err != nil {
+				return err
+			}
+			mu.Lock()
+			writes++
+			held = len(c.desc.out)
+			mu.Unlock()
+			c.CallbackOnWritable()
+		}
+		return nil
+	}}
+	c := rawContext(t, proto)
+	client, server := tcpPeers(t)
+	fd := socketFD(t, server)
+	server.Close()
+	adoptOnLoop(t, c, AdoptSocket, fd, "flood")
+	_ = client // never read
+	var last int
+	for range 50 {
+		time.Sleep(20 * time.Millisecond)
+		mu.Lock()
+		last = writes
+		mu.Unlock()
+	}
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if writes != last {
+		t.Fatalf("writeable callbacks went on (%d, then %d) although the peer reads nothing", last, writes)
+	}
+	if held > chunk {
+		t.Fatalf("%d bytes held for a peer that never reads, more than one write", held)
+	}
+	t.Logf("%d writes of %d KB before the socket filled; %d bytes held", writes, chunk>>10, held)
+}
+
+// An adoption for a protocol the vhost does not have is refused, and the
+// descriptor is closed rather than leaked.
+func TestRawAdoptUnknownProtocol(t *testing.T) {
+	c := rawContext(t, newRawRecorder(false).protocol("raw-test"))
+	var p [2]int
+	if err := syscall.Pipe(p[:]); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(p[1])
+	res := make(chan error, 1)
+	c.Do(func() {
+		_, err := c.Vhosts()[0].AdoptDescriptor(AdoptRawFileDesc, p[0], "nope", nil)
+		res <- err
+	})
+	err := <-res
+	if err == nil || !strings.Contains(err.Error(), `no protocol "nope"`) {
+		t.Fatalf("adopting for an unknown protocol: %v", err)
+	}
+	if _, err := unix.FcntlInt(uintptr(p[0]), unix.F_GETFD, 0); err != unix.EBADF {
+		t.Fatalf("the refused descriptor was left open (F_GETFD: %v)", err)
+	}
+}
