@@ -39,6 +39,11 @@ type descConn struct {
 // Call it on the loop (from a callback or Context.Do) or before Run.
 func (v *Vhost) AdoptDescriptor(typ AdoptType, fd int, protocol string, parent *Conn) (*Conn, error) {
 	_ = parent // lws links the child under the parent wsi; nothing here depends on it yet
+	return v.adopt(nil, typ, fd, protocol)
+}
+
+// adopt binds fd to ops, or to the first role that takes typ.
+func (v *Vhost) adopt(ops *RoleOps, typ AdoptType, fd int, protocol string) (*Conn, error) {
 	fail := func(err error) (*Conn, error) {
 		syscall.Close(fd)
 		return nil, fmt.Errorf("lws: adopt descriptor %d: %w", fd, err)
@@ -50,7 +55,9 @@ func (v *Vhost) AdoptDescriptor(typ AdoptType, fd int, protocol string, parent *
 	if proto == nil {
 		return fail(fmt.Errorf("no protocol %q on vhost %s", protocol, v.name))
 	}
-	ops := bindRole(typ, protocol)
+	if ops == nil {
+		ops = bindRole(typ, protocol)
+	}
 	if ops == nil {
 		return fail(errNoRole)
 	}

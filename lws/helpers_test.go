@@ -1,6 +1,8 @@
 package lws
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"io"
 	"log/slog"
@@ -87,4 +89,16 @@ func httpGet(t *testing.T, url string) (*http.Response, string) {
 		t.Fatalf("read body: %v", err)
 	}
 	return resp, string(b)
+}
+
+// deflate compresses p as one permessage-deflate message payload.
+func deflate(t *testing.T, p []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	fw, _ := flate.NewWriter(&b, flate.BestCompression)
+	_, _ = fw.Write(p)
+	if err := fw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte{0, 0, 0xff, 0xff})
 }

@@ -404,3 +404,39 @@ func TestRawAdoptUnknownProtocol(t *testing.T) {
 		t.Fatalf("the refused descriptor was left open (F_GETFD: %v)", err)
 	}
 }
+
+// A raw-only listener (LWS_SERVER_OPTION_ONLY_RAW): every accepted socket
+// is a raw-skt connection of the listen-accept protocol; no HTTP is
+// spoken on it.
+func TestRawOnlyListener(t *testing.T) {
+	rec := newRawRecorder(true)
+	other := newRawRecorder(false)
+	c := startContext(t, ContextInfo{VhostInfo: VhostInfo{
+		Protocols:            []*Protocol{other.protocol("first"), rec.protocol("raw-test")},
+		Options:              OptionOnlyRaw,
+		ListenAcceptProtocol: "raw-test",
+	}})
+	nc, err := net.Dial("tcp", c.Vhosts()[0].Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	rec.next(t, ReasonRawAdopt)
+	if _, err := nc.Write([]byte("GET / HTTP/1.1\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if ev := rec.next(t, ReasonRawRx); ev.data != "GET / HTTP/1.1\r\n\r\n" {
+		t.Fatalf("RAW_RX %q", ev.data)
+	}
+	buf := make([]byte, 64)
+	_ = nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n, err := nc.Read(buf)
+	if err != nil || string(buf[:n]) != "GET / HTTP/1.1\r\n\r\n" {
+		t.Fatalf("echo %q %v: an HTTP server answered instead?", buf[:n], err)
+	}
+	nc.Close()
+	rec.next(t, ReasonRawClose)
+	if len(other.events) != 0 {
+		t.Fatal("the vhost's first protocol got the connection, not ListenAcceptProtocol")
+	}
+}

@@ -76,6 +76,18 @@ func bindRole(typ AdoptType, protocol string) *RoleOps {
 	return nil
 }
 
+// roleByName finds a role adoption may bind by its name.
+func roleByName(name string) *RoleOps {
+	rolesMu.Lock()
+	defer rolesMu.Unlock()
+	for _, r := range roles {
+		if r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
 // AdoptType says what is being adopted: the mirror of
 // lws_adoption_type, with lws's values.
 type AdoptType uint32

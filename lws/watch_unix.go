@@ -30,7 +30,7 @@ type fdWatch struct {
 }
 
 func newFDWatch(c *Context, h pollable, events uint32) (*fdWatch, error) {
-	fd, err := unix.FcntlInt(uintptr(h.pollFD()), unix.F_DUPFD_CLOEXEC, 0)
+	fd, err := dupCloexec(h.pollFD())
 	if err != nil {
 		return nil, fmt.Errorf("dup for the runtime poller: %w", err)
 	}
@@ -150,4 +150,9 @@ func readiness(fd int, events int16) uint32 {
 		rev |= pollErr
 	}
 	return rev
+}
+
+// dupCloexec duplicates fd, close-on-exec.
+func dupCloexec(fd int) (int, error) {
+	return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 }

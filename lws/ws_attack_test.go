@@ -5,7 +5,6 @@ package lws
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"crypto/tls"
 	"encoding/binary"
 	"fmt"
@@ -136,18 +135,6 @@ func TestPingFloodBoundsOutput(t *testing.T) {
 			waitClosed(t, closed, "ping flooder gone")
 		})
 	}
-}
-
-// deflate compresses p as one permessage-deflate message payload.
-func deflate(t *testing.T, p []byte) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	fw, _ := flate.NewWriter(&b, flate.BestCompression)
-	_, _ = fw.Write(p)
-	if err := fw.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte{0, 0, 0xff, 0xff})
 }
 
 // compressedFrame is a masked binary frame with RSV1 (compressed).

@@ -15,6 +15,8 @@ import (
 // installHint says which Debian package brings a peer.
 var installHint = map[string]string{
 	"curl":        "curl",
+	"nc":          "netcat-openbsd",
+	"sshd":        "openssh-server",
 	"chromium":    "chromium",
 	"nghttp":      "nghttp2-client",
 	"wrk":         "wrk",
