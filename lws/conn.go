@@ -283,15 +283,9 @@ func (c *Conn) closeByProtocol(reason Reason, err error) {
 // callback comes only after it has left, so a slow peer never blocks the
 // loop. The core copies b, so the caller may reuse it.
 func (c *Conn) Write(b []byte, wp WriteProtocol) (int, error) {
-	switch {
-	case c.closed:
-		return 0, ErrClosed
-	case !c.writeAllowed:
-		return 0, ErrNotWriteable
-	case c.wrote:
-		return 0, ErrSecondWrite
+	if err := c.claimWrite(); err != nil {
+		return 0, err
 	}
-	c.wrote = true
 	var err error
 	switch c.role {
 	case roleWS, roleWSClient:
@@ -312,6 +306,20 @@ func (c *Conn) Write(b []byte, wp WriteProtocol) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// claimWrite takes the callback's one write, or says why there is none.
+func (c *Conn) claimWrite() error {
+	switch {
+	case c.closed:
+		return ErrClosed
+	case !c.writeAllowed:
+		return ErrNotWriteable
+	case c.wrote:
+		return ErrSecondWrite
+	}
+	c.wrote = true
+	return nil
 }
 
 // CloseReason sets the status and text of the ws close frame sent when the

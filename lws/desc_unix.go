@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
+	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -26,6 +28,7 @@ type descConn struct {
 	typ    AdoptType
 
 	watched  bool
+	v6       bool // an AF_INET6 socket: IPv4 destinations go v4-mapped
 	paused   bool // lws_rx_flow_control(wsi, 0)
 	fdClosed bool
 }
@@ -68,6 +71,9 @@ func (v *Vhost) adopt(ops *RoleOps, typ AdoptType, fd int, protocol string) (*Co
 	c := &d.conn
 	*c = Conn{ctx: v.ctx, vh: v, proto: proto, role: roleDesc, desc: d}
 	if typ&AdoptSocket != 0 {
+		if sa, err := syscall.Getsockname(fd); err == nil {
+			_, d.v6 = sa.(*syscall.SockaddrInet6)
+		}
 		if sa, err := syscall.Getpeername(fd); err == nil {
 			if ap := addrPort(sa); ap.IsValid() {
 				c.peer = ap.String()
@@ -193,18 +199,11 @@ func (d *descConn) write(b []byte) (int, error) {
 // writeFD writes once, without waiting: to the source of the last
 // datagram on a UDP socket.
 func (d *descConn) writeFD(b []byte) (int, error) {
+	if d.typ&AdoptFlagUDP != 0 {
+		return d.sendTo(b, d.from)
+	}
 	for {
-		var n int
-		var err error
-		if d.typ&AdoptFlagUDP != 0 {
-			if !d.from.IsValid() {
-				return 0, errors.New("UDP write with no datagram to answer")
-			}
-			err = unix.Sendto(d.fd, b, 0, sockaddrOf(d.from))
-			n = len(b)
-		} else {
-			n, err = syscall.Write(d.fd, b)
-		}
+		n, err := syscall.Write(d.fd, b)
 		switch err {
 		case nil:
 			return n, nil
@@ -215,6 +214,56 @@ func (d *descConn) writeFD(b []byte) (int, error) {
 		}
 		return 0, fmt.Errorf("%s write: %w", d.ops.Name, err)
 	}
+}
+
+// sendTo sends one datagram. UDP has no backlog to wait on: a datagram
+// the socket buffer cannot take now is dropped and reported as 0 bytes
+// sent, as sendto(2) does for lws's UDP examples.
+func (d *descConn) sendTo(b []byte, to netip.AddrPort) (int, error) {
+	if !to.IsValid() {
+		return 0, errors.New("UDP write with no destination (no datagram to answer yet)")
+	}
+	if d.v6 && to.Addr().Is4() {
+		to = netip.AddrPortFrom(netip.AddrFrom16(to.Addr().As16()), to.Port())
+	}
+	for {
+		err := unix.Sendto(d.fd, b, 0, sockaddrOf(to))
+		switch err {
+		case nil:
+			return len(b), nil
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN, unix.ENOBUFS:
+			return 0, nil
+		}
+		return 0, fmt.Errorf("%s sendto %s: %w", d.ops.Name, to, err)
+	}
+}
+
+// WriteUDP sends b as one datagram to to: sendto(2) on lws_get_socket_fd,
+// as lws's UDP examples do, under the same one-write-per-writeable-
+// callback rule as Write. It reports 0 bytes when the socket could not
+// take the datagram now (it is dropped, as UDP drops).
+func (c *Conn) WriteUDP(b []byte, to netip.AddrPort) (int, error) {
+	if c.desc == nil || c.desc.typ&AdoptFlagUDP == 0 {
+		return 0, errors.New("lws: WriteUDP on a connection that is not UDP")
+	}
+	if err := c.claimWrite(); err != nil {
+		return 0, err
+	}
+	return c.desc.sendTo(b, to)
+}
+
+// LocalAddr is the address the adopted socket is bound to (getsockname).
+func (c *Conn) LocalAddr() netip.AddrPort {
+	if c.desc == nil || c.desc.fdClosed {
+		return netip.AddrPort{}
+	}
+	sa, err := syscall.Getsockname(c.desc.fd)
+	if err != nil {
+		return netip.AddrPort{}
+	}
+	return addrPort(sa)
 }
 
 // flush sends what waits; once all has left the protocol may have its
@@ -278,10 +327,10 @@ func (c *Conn) Descriptor() int {
 // UDPSource returns where the last datagram on an adopted UDP socket
 // came from (lws_get_udp(wsi)->sa46); a Write answers it.
 func (c *Conn) UDPSource() netip.AddrPort {
-	if c.desc == nil {
+	if c.desc == nil || !c.desc.from.IsValid() {
 		return netip.AddrPort{}
 	}
-	return c.desc.from
+	return netip.AddrPortFrom(c.desc.from.Addr().Unmap(), c.desc.from.Port())
 }
 
 // DeliverRx hands what a role read to the protocol with the role's rx
@@ -371,4 +420,56 @@ func sockaddrOf(ap netip.AddrPort) unix.Sockaddr {
 		return &unix.SockaddrInet4{Addr: ap.Addr().As4(), Port: int(ap.Port())}
 	}
 	return &unix.SockaddrInet6{Addr: ap.Addr().As16(), Port: int(ap.Port())}
+}
+
+// CAUDP are lws_create_adopt_udp's flags, with lws's values.
+type CAUDP int
+
+// lws_create_adopt_udp flags.
+const (
+	CAUDPBind      CAUDP = 1 << 0 // LWS_CAUDP_BIND: bind to ads:port (else the socket sends to ads:port)
+	CAUDPBroadcast CAUDP = 1 << 1 // LWS_CAUDP_BROADCAST: SO_BROADCAST
+)
+
+// CreateAdoptUDP creates a UDP socket, binds it to ads:port with
+// CAUDPBind (ads empty: every address; port 0: any free one), or else
+// aims its writes at ads:port, and adopts it on the vhost with the named
+// protocol: the mirror of lws_create_adopt_udp. Each datagram is one
+// ReasonRawRx, with its source in Conn.UDPSource. Call it on the loop or
+// before Run.
+func (v *Vhost) CreateAdoptUDP(ads string, port int, flags CAUDP, protocol string) (*Conn, error) {
+	bind := ":0"
+	var to netip.AddrPort
+	if flags&CAUDPBind != 0 {
+		bind = net.JoinHostPort(ads, strconv.Itoa(port))
+	} else if ads != "" {
+		ua, err := net.ResolveUDPAddr("udp", net.JoinHostPort(ads, strconv.Itoa(port)))
+		if err != nil {
+			return nil, fmt.Errorf("lws: create udp: %w", err)
+		}
+		to = ua.AddrPort()
+	}
+	pc, err := net.ListenPacket("udp", bind)
+	if err != nil {
+		return nil, fmt.Errorf("lws: create udp: %w", err)
+	}
+	fd, err := socketDup(pc.(*net.UDPConn))
+	pc.Close()
+	if err != nil {
+		return nil, fmt.Errorf("lws: create udp: %w", err)
+	}
+	if flags&CAUDPBroadcast != 0 {
+		if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_BROADCAST, 1); err != nil {
+			syscall.Close(fd)
+			return nil, fmt.Errorf("lws: create udp: SO_BROADCAST: %w", err)
+		}
+	}
+	c, err := v.adopt(roleRawSkt, AdoptRawSocketUDP, fd, protocol)
+	if err != nil {
+		return nil, err
+	}
+	if to.IsValid() {
+		c.desc.from = to
+	}
+	return c, nil
 }

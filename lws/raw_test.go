@@ -440,3 +440,55 @@ func TestRawOnlyListener(t *testing.T) {
 		t.Fatal("the vhost's first protocol got the connection, not ListenAcceptProtocol")
 	}
 }
+
+// CreateAdoptUDP binds a socket of its own (lws_create_adopt_udp with
+// LWS_CAUDP_BIND), and a second one without the flag aims its writes at
+// the first: a datagram goes across with its source.
+func TestCreateAdoptUDP(t *testing.T) {
+	rec := newRawRecorder(false)
+	senderAddr := make(chan string, 1)
+	sender := &Protocol{Name: "sender", Callback: func(c *Conn, reason Reason, _ any, _ []byte) error {
+		if reason == ReasonRawWriteable {
+			senderAddr <- c.LocalAddr().String()
+			_, err := c.Write([]byte("from the unbound socket"), WriteRaw)
+			return err
+		}
+		return nil
+	}}
+	c := rawContext(t, rec.protocol("raw-test"), sender)
+	type result struct {
+		conn *Conn
+		err  error
+	}
+	res := make(chan result, 1)
+	c.Do(func() {
+		conn, err := c.Vhosts()[0].CreateAdoptUDP("127.0.0.1", 0, CAUDPBind, "raw-test")
+		res <- result{conn, err}
+	})
+	r := <-res
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	port := make(chan int, 1)
+	c.Do(func() { port <- int(r.conn.LocalAddr().Port()) })
+	p := <-port
+	if p == 0 {
+		t.Fatal("the bound socket has no port")
+	}
+	c.Do(func() {
+		conn, err := c.Vhosts()[0].CreateAdoptUDP("127.0.0.1", p, 0, "sender")
+		if err == nil {
+			conn.CallbackOnWritable()
+		}
+		res <- result{conn, err}
+	})
+	if r := <-res; r.err != nil {
+		t.Fatal(r.err)
+	}
+	ev := rec.next(t, ReasonRawRx)
+	from := <-senderAddr
+	_, fromPort, _ := net.SplitHostPort(from)
+	if ev.data != "from the unbound socket" || !strings.HasSuffix(ev.from, ":"+fromPort) {
+		t.Fatalf("RAW_RX %q from %s; the sender is %s", ev.data, ev.from, from)
+	}
+}
