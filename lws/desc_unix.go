@@ -381,13 +381,17 @@ func rawSktPollIn(c *Conn, _ bool) error {
 // rawFilePollIn is raw-file's handle_POLLIN: the protocol is told the
 // file has something to read and reads it itself. As in lws, readable
 // with nothing to read (the writer went away) and a hang-up without data
-// close the connection.
+// close the connection; so does a tty that hung up (FIONREAD fails with
+// EIO).
 func rawFilePollIn(c *Conn, hup bool) error {
 	if hup {
 		return io.EOF
 	}
-	if n, err := unix.IoctlGetInt(c.desc.fd, fionread); err == nil && n == 0 {
+	switch n, err := unix.IoctlGetInt(c.desc.fd, fionread); {
+	case err == nil && n == 0:
 		return io.EOF
+	case err == unix.EIO:
+		return fmt.Errorf("raw file gone: %w", err) // a tty whose other side hung up
 	}
 	c.deliver(ReasonRawRxFile, nil)
 	return nil

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 )
 
@@ -490,5 +491,50 @@ func TestCreateAdoptUDP(t *testing.T) {
 	_, fromPort, _ := net.SplitHostPort(from)
 	if ev.data != "from the unbound socket" || !strings.HasSuffix(ev.from, ":"+fromPort) {
 		t.Fatalf("RAW_RX %q from %s; the sender is %s", ev.data, ev.from, from)
+	}
+}
+
+// A tty whose other side hangs up closes its raw-file connection, even
+// when the protocol does not notice (it reads nothing and says nothing).
+func TestRawFileTTYHangUp(t *testing.T) {
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pty: %v", err)
+	}
+	defer master.Close()
+	got := make(chan Reason, 64)
+	proto := &Protocol{Name: "quiet", Callback: func(c *Conn, reason Reason, _ any, _ []byte) error {
+		switch reason {
+		case ReasonRawRxFile:
+			buf := make([]byte, 64)
+			_, _ = syscall.Read(c.Descriptor(), buf) // whatever it says
+		case ReasonRawCloseFile:
+		default:
+			return nil
+		}
+		select {
+		case got <- reason:
+		default:
+		}
+		return nil
+	}}
+	c := rawContext(t, proto)
+	fd, err := syscall.Dup(int(tty.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	adoptOnLoop(t, c, AdoptRawFileDesc, fd, "quiet")
+	master.Close()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case r := <-got:
+			if r == ReasonRawCloseFile {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the hung-up tty was never closed")
+		}
 	}
 }
