@@ -122,6 +122,7 @@ func NewContext(info ContextInfo) (*Context, error) {
 		c.log = slog.Default()
 	}
 	c.life, c.endLife = context.WithCancel(context.Background())
+	c.loop.work = c.hasWork // made once: a method value per turn would allocate
 	if err := newEventLoop(c, info.EventLoop); err != nil {
 		return nil, fmt.Errorf("lws: create context: %w", err)
 	}
@@ -168,7 +169,7 @@ func (c *Context) Run(ctx context.Context) error {
 			return nil
 		}
 		busy := !c.loop.idle() || (hasTimer && sleep <= 0)
-		c.poll.wait(&c.loop, busy, sleep, hasTimer, c.hasWork)
+		c.poll.wait(&c.loop, busy, sleep, hasTimer)
 	}
 }
 

@@ -99,7 +99,7 @@ type eventLoopOps interface {
 	kind() EventLoop
 	// wait sleeps until a watched descriptor is ready, work is posted (the
 	// loop's poke), or the next sul is due, and services what is ready.
-	wait(l *loop, busy bool, sleep time.Duration, hasTimer bool, work func() bool)
+	wait(l *loop, busy bool, sleep time.Duration, hasTimer bool)
 	// add starts watching h for events (lws's io(LWS_EV_START)). A loop
 	// that cannot watch descriptors (the portable one) calls
 	// h.pollEvent(pollIn) once instead: h then reads on a goroutine of its

@@ -19,6 +19,7 @@ type loop struct {
 	sleeping  atomic.Bool // the loop is about to sleep or sleeps in the poller
 	poked     atomic.Bool // someone already woke it for this sleep
 	poke      func()      // the poller's wake-up (an eventfd write)
+	work      func() bool // whether the loop must not sleep (Context.hasWork)
 
 	io loopIO // buffers and the writeable pass of loop-owned sockets
 

@@ -35,13 +35,13 @@ func (p *portableLoop) poke() {
 }
 
 // wait is the loop's sleep until work is posted or the next sul is due.
-func (p *portableLoop) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool, work func() bool) {
+func (p *portableLoop) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool) {
 	if busy {
 		return
 	}
 	l.beginSleep()
 	defer l.endSleep()
-	if work() {
+	if l.work() {
 		return
 	}
 	// Touch the runtime timer only when the earliest Sul moved: a busy

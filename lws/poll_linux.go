@@ -84,13 +84,13 @@ func (p *epollLoop) poke() {
 // wait is the loop's sleep: epoll_wait until a socket is ready, work is
 // posted or the next sul is due (never sleeping when busy), then the ready
 // sockets are serviced, on the loop.
-func (p *epollLoop) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool, work func() bool) {
+func (p *epollLoop) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool) {
 	timeout := 0
 	if !busy {
 		l.beginSleep()
 		// Checked after announcing the sleep: a goroutine that posted
 		// before it is seen here, one that posts after it pokes.
-		if !work() {
+		if !l.work() {
 			timeout = -1
 			if hasTimer {
 				timeout = int((sleep + time.Millisecond - 1) / time.Millisecond)
