@@ -42,11 +42,13 @@ type descConn struct {
 // Call it on the loop (from a callback or Context.Do) or before Run.
 func (v *Vhost) AdoptDescriptor(typ AdoptType, fd int, protocol string, parent *Conn) (*Conn, error) {
 	_ = parent // lws links the child under the parent wsi; nothing here depends on it yet
-	return v.adopt(nil, typ, fd, protocol)
+	return v.adopt(nil, typ, fd, protocol, nil)
 }
 
 // adopt binds fd to ops, or to the first role that takes typ.
-func (v *Vhost) adopt(ops *RoleOps, typ AdoptType, fd int, protocol string) (*Conn, error) {
+// readbuf holds bytes already read from the descriptor: they are the
+// first rx the protocol gets (lws_adopt_socket_vhost_readbuf).
+func (v *Vhost) adopt(ops *RoleOps, typ AdoptType, fd int, protocol string, readbuf []byte) (*Conn, error) {
 	fail := func(err error) (*Conn, error) {
 		syscall.Close(fd)
 		return nil, fmt.Errorf("lws: adopt descriptor %d: %w", fd, err)
@@ -98,6 +100,12 @@ func (v *Vhost) adopt(ops *RoleOps, typ AdoptType, fd int, protocol string) (*Co
 		v.ctx.log.Error("adopted descriptor not watched", "fd", fd, "role", ops.Name, "err", err)
 		c.closeNow(closeReasonPeer)
 		return nil, fmt.Errorf("lws: adopt descriptor %d: %w", fd, err)
+	}
+	if len(readbuf) > 0 {
+		c.deliver(ops.RxCB[1], readbuf)
+		if c.closed {
+			return nil, fmt.Errorf("lws: adopt descriptor %d: closed by protocol %s", fd, proto.Name)
+		}
 	}
 	return c, nil
 }
@@ -468,7 +476,7 @@ func (v *Vhost) CreateAdoptUDP(ads string, port int, flags CAUDP, protocol strin
 			return nil, fmt.Errorf("lws: create udp: SO_BROADCAST: %w", err)
 		}
 	}
-	c, err := v.adopt(roleRawSkt, AdoptRawSocketUDP, fd, protocol)
+	c, err := v.adopt(roleRawSkt, AdoptRawSocketUDP, fd, protocol, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -28,14 +28,15 @@ func (l *listener) serveRaw() {
 			l.ctx.log.Error("raw accept", "addr", l.addr, "err", err)
 			continue
 		}
-		if !l.ctx.loop.post(func() { l.adoptAccepted(fd) }) {
+		if !l.ctx.loop.post(func() { l.adoptAccepted(fd, nil) }) {
 			syscall.Close(fd)
 		}
 	}
 }
 
-// adoptAccepted binds an accepted socket on the loop.
-func (l *listener) adoptAccepted(fd int) {
+// adoptAccepted binds an accepted socket on the loop; readbuf is what was
+// read from it already (the first bytes of a fallback connection).
+func (l *listener) adoptAccepted(fd int, readbuf []byte) {
 	vh := l.firstVhost()
 	if vh == nil {
 		syscall.Close(fd)
@@ -49,7 +50,7 @@ func (l *listener) adoptAccepted(fd int) {
 			return
 		}
 	}
-	if _, err := vh.adopt(ops, AdoptSocket, fd, vh.info.ListenAcceptProtocol); err != nil {
+	if _, err := vh.adopt(ops, AdoptSocket, fd, vh.info.ListenAcceptProtocol, readbuf); err != nil {
 		vh.ctx.log.Warn("raw accept", "vhost", vh.name, "err", err)
 	}
 }
@@ -69,4 +70,24 @@ func socketDup(sc syscall.Conn) (int, error) {
 		return -1, err
 	}
 	return fd, derr
+}
+
+// fallBack hands a connection the fast path found is not HTTP to the
+// listen-accept role and protocol
+// (LWS_SERVER_OPTION_FALLBACK_TO_APPLY_LISTEN_ACCEPT_CONFIG), with the
+// bytes read so far. It reports false if the connection could not be
+// handed over (it is closed then).
+func (l *listener) fallBack(tc *net.TCPConn, readbuf []byte) bool {
+	fd, err := socketDup(tc)
+	tc.Close()
+	if err != nil {
+		l.ctx.log.Error("raw fallback", "addr", l.addr, "err", err)
+		return false
+	}
+	rb := append([]byte(nil), readbuf...)
+	if !l.ctx.loop.post(func() { l.adoptAccepted(fd, rb) }) {
+		syscall.Close(fd)
+		return false
+	}
+	return true
 }

@@ -3,14 +3,17 @@
 package lws
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/creack/pty"
@@ -536,5 +539,60 @@ func TestRawFileTTYHangUp(t *testing.T) {
 		case <-deadline:
 			t.Fatal("the hung-up tty was never closed")
 		}
+	}
+}
+
+// LWS_SERVER_OPTION_FALLBACK_TO_APPLY_LISTEN_ACCEPT_CONFIG: one port
+// serves HTTP, and a connection whose first bytes are not an HTTP request
+// (an ssh banner, a line of text) becomes raw-skt with those bytes as its
+// first RAW_RX. A request trickled byte by byte is still HTTP.
+func TestRawFallbackFromHTTP(t *testing.T) {
+	rec := newRawRecorder(true)
+	c := startContext(t, ContextInfo{VhostInfo: VhostInfo{
+		Protocols: []*Protocol{{Name: "http", Callback: HTTPDummy}, rec.protocol("raw-echo")},
+		Mounts: []Mount{{Mountpoint: "/", OriginFS: fstest.MapFS{"index.html": {Data: []byte("<html>http here</html>")}},
+			Def: "index.html", OriginProtocol: OriginFile}},
+		Options:              OptionFallbackToRaw,
+		ListenAcceptProtocol: "raw-echo",
+	}})
+	addr := c.Vhosts()[0].Addr()
+	if resp, body := httpGet(t, "http://"+addr+"/"); resp.StatusCode != 200 || body != "<html>http here</html>" {
+		t.Fatalf("HTTP on the fallback port: %d %q", resp.StatusCode, body)
+	}
+	for _, first := range []string{"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", "hello raw\n", "x"} {
+		nc, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := nc.Write([]byte(first)); err != nil {
+			t.Fatal(err)
+		}
+		if ev := rec.next(t, ReasonRawRx); ev.data != first {
+			t.Fatalf("first RAW_RX %q, want %q", ev.data, first)
+		}
+		buf := make([]byte, len(first))
+		_ = nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, err := io.ReadFull(nc, buf); err != nil || string(buf) != first {
+			t.Fatalf("echo %q %v", buf, err)
+		}
+		nc.Close()
+		rec.next(t, ReasonRawClose)
+	}
+	// A request that trickles in stays HTTP.
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	for _, piece := range []string{"G", "E", "T", " / HTTP/1.1\r\nHost: x\r\n\r\n"} {
+		if _, err := nc.Write([]byte(piece)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	line, err := bufio.NewReader(nc).ReadString('\n')
+	if err != nil || line != "HTTP/1.1 200 OK\r\n" {
+		t.Fatalf("trickled request: %q %v", line, err)
 	}
 }
