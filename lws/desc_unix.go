@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"strconv"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -27,7 +28,9 @@ type descConn struct {
 	events uint32 // what the event loop watches for
 	typ    AdoptType
 
+	linger   *Sul // a closed socket's drain deadline
 	watched  bool
+	draining bool // closed: our FIN went, the peer's bytes are read and dropped until its end
 	v6       bool // an AF_INET6 socket: IPv4 destinations go v4-mapped
 	paused   bool // lws_rx_flow_control(wsi, 0)
 	fdClosed bool
@@ -129,6 +132,10 @@ func (d *descConn) pollFD() int { return d.fd }
 // handle_POLLIN.
 func (d *descConn) pollEvent(ev uint32) {
 	c := &d.conn
+	if d.draining {
+		d.drain()
+		return
+	}
 	if d.fdClosed || c.closed {
 		return
 	}
@@ -304,6 +311,10 @@ func (d *descConn) closeFD() {
 		return
 	}
 	d.fdClosed = true
+	d.draining = false
+	if d.linger != nil {
+		d.conn.ctx.CancelSul(d.linger)
+	}
 	if d.watched {
 		d.watched = false
 		d.conn.ctx.poll.remove(d)
@@ -319,7 +330,59 @@ func (d *descConn) shutdown(c *Conn) {
 		d.ops.CloseRole(c)
 	}
 	_ = c.call(d.ops.CloseCB[1], nil)
-	d.closeFD()
+	d.closeGracefully()
+}
+
+// rawLingerTime bounds how long a closed socket waits for the peer's end.
+const rawLingerTime = 5 * time.Second
+
+// closeGracefully ends a TCP socket without losing what the peer has not
+// read yet: closing with unread input would make the kernel reset the
+// connection, and a reset discards the peer's unread data (what we
+// wrote last). So our FIN goes first, then what the peer still sends is
+// read and dropped until its end, or rawLingerTime; other descriptors close
+// at once.
+func (d *descConn) closeGracefully() {
+	if d.fdClosed || d.typ&AdoptSocket == 0 || d.typ&AdoptFlagUDP != 0 || !d.watched {
+		d.closeFD()
+		return
+	}
+	if len(d.out) > 0 {
+		_, _ = d.writeFD(d.out) // one last try, as lws's close does
+		d.out = nil
+	}
+	if err := syscall.Shutdown(d.fd, syscall.SHUT_WR); err != nil {
+		d.closeFD()
+		return
+	}
+	d.draining = true
+	d.paused = false
+	d.setEvents()
+	ctx := d.conn.ctx
+	d.linger = &Sul{}
+	ctx.Schedule(d.linger, rawLingerTime, func(*Sul) { d.closeFD() })
+	d.drain()
+}
+
+// drain reads and drops what a closing peer still sends; its end (or an
+// error) closes the socket.
+func (d *descConn) drain() {
+	if d.fdClosed {
+		return
+	}
+	buf := d.conn.ctx.loop.io.rxBuffer()
+	for range 16 {
+		n, err := syscall.Read(d.fd, buf)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN:
+			return
+		case err != nil || n == 0:
+			d.closeFD()
+			return
+		}
+	}
 }
 
 // Descriptor returns the connection's socket or file descriptor:

@@ -706,7 +706,7 @@ func notHTTP(br *bufio.Reader) (bool, error) {
 		}
 		b, _ := br.Peek(br.Buffered())
 		sp := bytes.IndexByte(b, ' ')
-		if sp < 0 && len(b) < 8 && bytes.IndexAny(b, "\r\n") < 0 &&
+		if sp < 0 && len(b) < 8 && !bytes.ContainsAny(b, "\r\n") &&
 			slices.ContainsFunc(httpMethods, func(m string) bool { return strings.HasPrefix(m, string(b)) }) {
 			want = len(b) + 1 // a method so far: wait for more
 			continue

@@ -17,6 +17,8 @@ var installHint = map[string]string{
 	"curl":        "curl",
 	"nc":          "netcat-openbsd",
 	"sshd":        "openssh-server",
+	"ssh":         "openssh-client",
+	"ssh-keygen":  "openssh-client",
 	"chromium":    "chromium",
 	"nghttp":      "nghttp2-client",
 	"wrk":         "wrk",

@@ -253,7 +253,7 @@ func TestEveryServerListensOnItsPort(t *testing.T) {
 }
 
 // rawOnly are the servers whose listener speaks no HTTP at all.
-var rawOnly = map[string]bool{"raw/minimal-raw-vhost": true}
+var rawOnly = map[string]bool{"raw/minimal-raw-vhost": true, "raw/minimal-raw-proxy": true}
 
 // answersHTTP gets / over HTTP, then HTTPS; any HTTP response will do (a
 // TLS server answers plain HTTP with a 400 of its own).
