@@ -27,6 +27,7 @@ const (
 	roleWSClient                   // a ws client connection
 	roleHTTP                       // an HTTP transaction on a callback mount
 	roleHTTPClient                 // an HTTP client transaction
+	roleDesc                       // an adopted descriptor, serviced by its RoleOps (c.desc)
 )
 
 type closeWhy uint8
@@ -62,12 +63,11 @@ type Conn struct {
 	// What the last ReasonReceive carried (lws_is_first_fragment, ...).
 	rxFirst, rxFinal, rxBinary bool
 
-	closeStatus int16 // lws_close_reason: status for the close frame
-	setIdx      int32 // index in the context's connSet
-	closeText   string
+	closeStatus int16   // lws_close_reason: status for the close frame
+	setIdx      int32   // index in the context's connSet
+	closeText   *string // lws_close_reason's text, when one was given
 
-	timer   *Sul // lws_set_timer_usecs
-	timeout *Sul // lws_set_timeout
+	suls *connSuls // lws_set_timer_usecs and lws_set_timeout, made on first use
 
 	// The request that created the connection. Like lws's header table
 	// ("ah"), a ws connection keeps it only until ReasonEstablished has
@@ -78,6 +78,18 @@ type Conn struct {
 	ws   *wsConn
 	ht   *httpTxn
 	hc   *httpClient
+	desc *descConn // an adopted descriptor (raw, or a role from outside)
+}
+
+// connSuls are a connection's two timers, allocated together when the
+// protocol first sets one.
+type connSuls struct{ timer, timeout Sul }
+
+func (c *Conn) timers() *connSuls {
+	if c.suls == nil {
+		c.suls = new(connSuls)
+	}
+	return c.suls
 }
 
 // newConn makes the wsi for a request bound to proto on vh.
@@ -180,6 +192,9 @@ func (c *Conn) queueWritable() {
 // ws socket knows; an nbConn is asked, and asked to report the drain (so a
 // write nobody follows up costs no event on the loop).
 func (c *Conn) busy() bool {
+	if c.desc != nil {
+		return len(c.desc.out) > 0
+	}
 	if c.ws != nil {
 		if c.ws.fc != nil {
 			return c.ws.fc.busy()
@@ -207,6 +222,8 @@ func (c *Conn) writeableReason() Reason {
 		return ReasonClientWriteable
 	case roleHTTPClient:
 		return ReasonClientHTTPWriteable
+	case roleDesc:
+		return c.desc.ops.WriteableCB[1]
 	}
 	return ReasonServerWriteable
 }
@@ -266,15 +283,9 @@ func (c *Conn) closeByProtocol(reason Reason, err error) {
 // callback comes only after it has left, so a slow peer never blocks the
 // loop. The core copies b, so the caller may reuse it.
 func (c *Conn) Write(b []byte, wp WriteProtocol) (int, error) {
-	switch {
-	case c.closed:
-		return 0, ErrClosed
-	case !c.writeAllowed:
-		return 0, ErrNotWriteable
-	case c.wrote:
-		return 0, ErrSecondWrite
+	if err := c.claimWrite(); err != nil {
+		return 0, err
 	}
-	c.wrote = true
 	var err error
 	switch c.role {
 	case roleWS, roleWSClient:
@@ -283,6 +294,11 @@ func (c *Conn) Write(b []byte, wp WriteProtocol) (int, error) {
 		err = c.ht.write(b, wp)
 	case roleHTTPClient:
 		err = c.hc.write(c, b, wp)
+	case roleDesc:
+		if c.desc.ops.WriteRoleProtocol != nil {
+			return c.desc.ops.WriteRoleProtocol(c, b, wp)
+		}
+		_, err = c.desc.write(b)
 	default:
 		err = ErrNotWriteable
 	}
@@ -292,10 +308,24 @@ func (c *Conn) Write(b []byte, wp WriteProtocol) (int, error) {
 	return len(b), nil
 }
 
+// claimWrite takes the callback's one write, or says why there is none.
+func (c *Conn) claimWrite() error {
+	switch {
+	case c.closed:
+		return ErrClosed
+	case !c.writeAllowed:
+		return ErrNotWriteable
+	case c.wrote:
+		return ErrSecondWrite
+	}
+	c.wrote = true
+	return nil
+}
+
 // CloseReason sets the status and text of the ws close frame sent when the
 // connection closes: lws_close_reason.
 func (c *Conn) CloseReason(status int, text string) {
-	c.closeStatus, c.closeText = int16(status), text
+	c.closeStatus, c.closeText = int16(status), &text
 }
 
 // Timeout values with a special meaning, as in lws.
@@ -316,17 +346,14 @@ func (c *Conn) SetTimeout(reason int, secs int) {
 		c.closeNow(closeReasonTimeout)
 		return
 	case secs == 0:
-		if c.timeout != nil {
-			c.ctx.CancelSul(c.timeout)
+		if c.suls != nil {
+			c.ctx.CancelSul(&c.suls.timeout)
 		}
 		return
 	case secs == TimeoutKillAsync:
 		secs = 0
 	}
-	if c.timeout == nil {
-		c.timeout = &Sul{}
-	}
-	c.ctx.Schedule(c.timeout, time.Duration(secs)*time.Second, func(*Sul) {
+	c.ctx.Schedule(&c.timers().timeout, time.Duration(secs)*time.Second, func(*Sul) {
 		c.ctx.log.Debug("timeout closes connection", "reason", reason)
 		c.closeNow(closeReasonTimeout)
 	})
@@ -339,23 +366,24 @@ func (c *Conn) SetTimer(d time.Duration) {
 		return
 	}
 	if d < 0 {
-		if c.timer != nil {
-			c.ctx.CancelSul(c.timer)
+		if c.suls != nil {
+			c.ctx.CancelSul(&c.suls.timer)
 		}
 		return
 	}
-	if c.timer == nil {
-		c.timer = &Sul{}
-	}
-	c.ctx.Schedule(c.timer, d, func(*Sul) { c.deliver(ReasonTimer, nil) })
+	c.ctx.Schedule(&c.timers().timer, d, func(*Sul) { c.deliver(ReasonTimer, nil) })
 }
 
 // RxFlowControl stops (false) or restarts (true) reading from the peer:
 // lws_rx_flow_control. While stopped, received data waits in the kernel and
 // TCP pushes back on the peer.
 func (c *Conn) RxFlowControl(enable bool) {
-	if c.ws != nil && !c.closed {
+	switch {
+	case c.closed:
+	case c.ws != nil:
 		c.ws.setRxPaused(!enable)
+	case c.desc != nil:
+		c.desc.setPaused(!enable)
 	}
 }
 
@@ -367,11 +395,9 @@ func (c *Conn) closeNow(why closeWhy) {
 	}
 	c.closed = true
 	c.wantWritable = false
-	if c.timer != nil {
-		c.ctx.CancelSul(c.timer)
-	}
-	if c.timeout != nil {
-		c.ctx.CancelSul(c.timeout)
+	if c.suls != nil {
+		c.ctx.CancelSul(&c.suls.timer)
+		c.ctx.CancelSul(&c.suls.timeout)
 	}
 	c.ctx.conns.remove(c)
 	c.ctx.noteConnGone()
@@ -397,5 +423,7 @@ func (c *Conn) closeNow(why closeWhy) {
 	case roleHTTP:
 		c.ht.abort()
 		_ = c.call(ReasonClosedHTTP, nil)
+	case roleDesc:
+		c.desc.shutdown(c)
 	}
 }

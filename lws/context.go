@@ -16,14 +16,18 @@ type Option uint64
 
 // Options the core understands, with lws's bit positions.
 const (
-	OptionValidateUTF8         Option = 1 << 8  // LWS_SERVER_OPTION_VALIDATE_UTF8: the core always validates ws text; kept for source compatibility
-	OptionDoSSLGlobalInit      Option = 1 << 12 // LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT: nothing to do in Go; kept for source compatibility
-	OptionExplicitVhosts       Option = 1 << 13 // LWS_SERVER_OPTION_EXPLICIT_VHOSTS: no default vhost; call CreateVhost
-	OptionAllowListenShare     Option = 1 << 23 // LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE: SO_REUSEPORT, so a new instance can bind beside the old one
-	OptionVhostUpgStrictHost   Option = 1 << 27 // LWS_SERVER_OPTION_VHOST_UPG_STRICT_HOST_CHECK: ws upgrades must name this vhost in Host:
-	OptionHTTPHeadersSecurity  Option = 1 << 28 // LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE
-	OptionFailUponUnableToBind Option = 1 << 30 // LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND: always the case in Go
-	OptionH2PriorKnowledge     Option = 1 << 34 // LWS_SERVER_OPTION_H2_PRIOR_KNOWLEDGE: accept cleartext HTTP/2 (h2c)
+	OptionValidateUTF8                      Option = 1 << 8  // LWS_SERVER_OPTION_VALIDATE_UTF8: the core always validates ws text; kept for source compatibility
+	OptionDoSSLGlobalInit                   Option = 1 << 12 // LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT: nothing to do in Go; kept for source compatibility
+	OptionExplicitVhosts                    Option = 1 << 13 // LWS_SERVER_OPTION_EXPLICIT_VHOSTS: no default vhost; call CreateVhost
+	OptionAdoptApplyListenAcceptConfig      Option = 1 << 22 // LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG (LWS_SERVER_OPTION_ONLY_RAW): every accepted socket gets ListenAcceptRole and ListenAcceptProtocol, no HTTP
+	OptionFallbackToApplyListenAcceptConfig Option = 1 << 20 // LWS_SERVER_OPTION_FALLBACK_TO_APPLY_LISTEN_ACCEPT_CONFIG (…_FALLBACK_TO_RAW): a connection whose first bytes are not HTTP gets ListenAcceptRole and ListenAcceptProtocol
+	OptionFallbackToRaw                     Option = 1 << 20 // LWS_SERVER_OPTION_FALLBACK_TO_RAW: the older name
+	OptionOnlyRaw                           Option = 1 << 22 // LWS_SERVER_OPTION_ONLY_RAW: the older name of OptionAdoptApplyListenAcceptConfig
+	OptionAllowListenShare                  Option = 1 << 23 // LWS_SERVER_OPTION_ALLOW_LISTEN_SHARE: SO_REUSEPORT, so a new instance can bind beside the old one
+	OptionVhostUpgStrictHost                Option = 1 << 27 // LWS_SERVER_OPTION_VHOST_UPG_STRICT_HOST_CHECK: ws upgrades must name this vhost in Host:
+	OptionHTTPHeadersSecurity               Option = 1 << 28 // LWS_SERVER_OPTION_HTTP_HEADERS_SECURITY_BEST_PRACTICES_ENFORCE
+	OptionFailUponUnableToBind              Option = 1 << 30 // LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND: always the case in Go
+	OptionH2PriorKnowledge                  Option = 1 << 34 // LWS_SERVER_OPTION_H2_PRIOR_KNOWLEDGE: accept cleartext HTTP/2 (h2c)
 )
 
 // Port values with a meaning of their own, as in lws.
@@ -49,6 +53,10 @@ type ContextInfo struct {
 	// another fails with CLIENT_CONNECTION_ERROR
 	// (simultaneous_ssl_restriction).
 	SimultaneousSSLRestriction int
+	// EventLoop picks the event library the loop waits in (lws's
+	// LWS_SERVER_OPTION_LIBUV and friends); the zero value is the
+	// platform's default.
+	EventLoop EventLoop
 }
 
 // Context is the mirror of struct lws_context: it owns the vhosts, their
@@ -60,7 +68,8 @@ type Context struct {
 	vhosts []*Vhost
 
 	listeners map[string]*listener // by listen address
-	poll      *poller
+	poll      eventLoopOps         // the event loop (lws_event_loop_ops)
+	ep        *epollLoop           // the same, when it is the epoll loop (ws_fast.go uses it)
 
 	running   atomic.Bool
 	destroyed atomic.Bool
@@ -115,11 +124,10 @@ func NewContext(info ContextInfo) (*Context, error) {
 		c.log = slog.Default()
 	}
 	c.life, c.endLife = context.WithCancel(context.Background())
-	p, err := newPoller(c)
-	if err != nil {
+	c.loop.work = c.hasWork // made once: a method value per turn would allocate
+	if err := newEventLoop(c, info.EventLoop); err != nil {
 		return nil, fmt.Errorf("lws: create context: %w", err)
 	}
-	c.poll = p
 	if info.Options&OptionExplicitVhosts == 0 {
 		if _, err := c.CreateVhost(info.VhostInfo); err != nil {
 			c.teardown()
@@ -163,7 +171,7 @@ func (c *Context) Run(ctx context.Context) error {
 			return nil
 		}
 		busy := !c.loop.idle() || (hasTimer && sleep <= 0)
-		c.poll.wait(&c.loop, busy, sleep, hasTimer, c.hasWork)
+		c.poll.wait(&c.loop, busy, sleep, hasTimer)
 	}
 }
 

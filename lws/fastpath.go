@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -125,6 +127,20 @@ func (f *fastListener) serve(c *net.TCPConn) {
 	}
 	var out []byte // this connection's response buffer, reused
 	var deadline time.Time
+	if vh != nil && vh.info.Options&OptionFallbackToApplyListenAcceptConfig != 0 {
+		_ = c.SetReadDeadline(time.Now().Add(header))
+		if raw, err := notHTTP(br); err != nil || raw {
+			if err == nil {
+				b, _ := br.Peek(br.Buffered())
+				f.l.fallBack(c, b)
+			} else {
+				_ = c.Close()
+			}
+			br.Reset(nil)
+			fastReaders.Put(br)
+			return
+		}
+	}
 	for served := 0; ; served++ {
 		// One deadline covers waiting for the request and reading all of
 		// its header: the header timeout for the first request, the
@@ -674,4 +690,27 @@ func (l *listener) firstVhost() *Vhost {
 		return nil
 	}
 	return l.vhosts[0]
+}
+
+// httpMethods are the request methods that begin an HTTP/1 request line
+// (and "PRI", the HTTP/2 preface).
+var httpMethods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "PRI"}
+
+// notHTTP reads the first bytes of a connection until it can tell
+// whether they begin an HTTP request: a method and a space within the
+// first eight bytes (lws falls back once its HTTP parser fails on them).
+func notHTTP(br *bufio.Reader) (bool, error) {
+	for want := 1; ; {
+		if _, err := br.Peek(want); err != nil {
+			return false, err
+		}
+		b, _ := br.Peek(br.Buffered())
+		sp := bytes.IndexByte(b, ' ')
+		if sp < 0 && len(b) < 8 && !bytes.ContainsAny(b, "\r\n") &&
+			slices.ContainsFunc(httpMethods, func(m string) bool { return strings.HasPrefix(m, string(b)) }) {
+			want = len(b) + 1 // a method so far: wait for more
+			continue
+		}
+		return sp < 0 || !slices.Contains(httpMethods, string(b[:sp])), nil
+	}
 }

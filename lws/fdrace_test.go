@@ -68,7 +68,7 @@ func TestFlusherWriteErrorLeavesSocketToLoop(t *testing.T) {
 // Removing a connection whose descriptor number now belongs to another
 // watched connection leaves the other one watched.
 func TestPollerRemoveSparesReusedDescriptor(t *testing.T) {
-	p, err := newPoller(&Context{})
+	p, err := newEpollLoop(&Context{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestPollerRemoveSparesReusedDescriptor(t *testing.T) {
 	a, _ := tcpPair(t)
 	fdA := dupFD(t, a)
 	old := &wsConn{fd: int32(fdA)}
-	if err := p.add(old); err != nil {
+	if err := p.add(old, pollEvents); err != nil {
 		t.Fatal(err)
 	}
 	syscall.Close(fdA) // closed behind the poller's back
@@ -93,14 +93,14 @@ func TestPollerRemoveSparesReusedDescriptor(t *testing.T) {
 	}
 	defer syscall.Close(fdB)
 	fresh := &wsConn{fd: int32(fdB)}
-	if err := p.add(fresh); err != nil {
+	if err := p.add(fresh, pollEvents); err != nil {
 		t.Fatal(err)
 	}
 	p.remove(old)
 	if err := p.modify(fresh, pollEvents); errors.Is(err, syscall.ENOENT) {
 		t.Fatal("removing the old connection took the new one off epoll: it would never be read again")
 	}
-	if p.byFD[fdB] != fresh {
+	if p.byFD[fdB] != pollable(fresh) {
 		t.Fatal("removing the old connection forgot the new one")
 	}
 }

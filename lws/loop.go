@@ -19,6 +19,9 @@ type loop struct {
 	sleeping  atomic.Bool // the loop is about to sleep or sleeps in the poller
 	poked     atomic.Bool // someone already woke it for this sleep
 	poke      func()      // the poller's wake-up (an eventfd write)
+	work      func() bool // whether the loop must not sleep (Context.hasWork)
+
+	io loopIO // buffers and the writeable pass of loop-owned sockets
 
 	suls     sulHeap
 	writable []*Conn // connections that asked for a writeable callback
@@ -114,4 +117,31 @@ func (c *Context) serviceOnce() (sleep time.Duration, hasTimer bool) {
 	// The wait is worked out last: writeable callbacks may have just
 	// scheduled a sul (a KillAsync timeout, a timer) that is due at once.
 	return l.suls.untilNext(monoNow())
+}
+
+// loopIO is what the loop keeps for the sockets it reads and writes
+// itself, whichever event loop reports their readiness.
+type loopIO struct {
+	rx             []byte // the loop's read buffer for loop connections
+	pieceA, pieceB []byte // what ReasonReceive carries for them
+
+	deferring bool      // in the writeable pass: writes wait for its end
+	pass      []*fdConn // connections written in this pass
+}
+
+// rxBuffer is the loop's one read buffer (lws's pt->serv_buf).
+func (p *loopIO) rxBuffer() []byte {
+	if p.rx == nil {
+		p.rx = make([]byte, 64<<10)
+	}
+	return p.rx
+}
+
+// pieces returns the loop's two receive pieces of at least size bytes:
+// what ReasonReceive carries is valid only during the callback, as in lws.
+func (p *loopIO) pieces(size int) ([]byte, []byte) {
+	if cap(p.pieceA) < size {
+		p.pieceA, p.pieceB = make([]byte, size), make([]byte, size)
+	}
+	return p.pieceA[:size], p.pieceB[:size]
 }

@@ -10,35 +10,35 @@ import (
 	"time"
 )
 
-// poller is the loop's epoll set: the loop goroutine waits in epoll_wait,
+// epollLoop is the loop's epoll set: the loop goroutine waits in epoll_wait,
 // as lws's service thread waits in its poll, for sockets, timers and for
 // other goroutines posting work (an eventfd, lws's cancel-service pipe).
 // Plain ws server connections live here for good (see ws_fast.go: the loop
 // reads, parses and writes them itself); TLS ws connections are watched
 // here while idle and start a read cycle goroutine when data arrives
 // (EPOLLONESHOT, re-armed when the cycle ends).
-type poller struct {
+type epollLoop struct {
 	epfd   int
-	evfd   int       // eventfd: "the loop has work", written by kick
-	byFD   []*wsConn // watched connections by descriptor (loop-owned)
+	evfd   int        // eventfd: "the loop has work", written by kick
+	byFD   []pollable // watched descriptors by number (loop-owned)
 	events []syscall.EpollEvent
 
-	rx             []byte // the loop's read buffer for loop connections
-	pieceA, pieceB []byte // what ReasonReceive carries for them
-
-	deferring bool         // in the writeable pass: writes wait for its end
-	pass      []*fdConn    // connections written in this pass
-	helper    *writeHelper // writes part of a pass on another core
-	batches   [2]passBatch // alternate, see writeHelper
-	flip      int
+	c        *Context
+	io       *loopIO               // the context's loop buffers and pass
+	unpolled map[pollable]*fdWatch // descriptors epoll refuses (regular files)
+	helper   *writeHelper          // writes part of a pass on another core
+	batches  [2]passBatch          // alternate, see writeHelper
+	flip     int
 }
 
-// Event sets: a read cycle connection asks for one readiness event; a loop
-// connection stays watched for reads (unless paused) and, while bytes wait
-// to leave, for writes.
-const (
-	pollEvents   = syscall.EPOLLIN | syscall.EPOLLRDHUP | syscall.EPOLLONESHOT
-	pollReadable = syscall.EPOLLIN | syscall.EPOLLRDHUP
+// The readiness bits every loop reports are epoll's.
+var (
+	_ = [1]struct{}{}[pollIn^syscall.EPOLLIN]
+	_ = [1]struct{}{}[pollOut^syscall.EPOLLOUT]
+	_ = [1]struct{}{}[pollErr^syscall.EPOLLERR]
+	_ = [1]struct{}{}[pollHup^syscall.EPOLLHUP]
+	_ = [1]struct{}{}[pollRdHup^syscall.EPOLLRDHUP]
+	_ = [1]struct{}{}[pollOne^syscall.EPOLLONESHOT]
 )
 
 // eventfd2 flags (linux/eventfd.h); the syscall package has no wrapper.
@@ -47,7 +47,7 @@ const (
 	efdNonblock = syscall.O_NONBLOCK
 )
 
-func newPoller(c *Context) (*poller, error) {
+func newEpollLoop(c *Context) (*epollLoop, error) {
 	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("epoll_create1: %w", err)
@@ -57,7 +57,7 @@ func newPoller(c *Context) (*poller, error) {
 		syscall.Close(epfd)
 		return nil, fmt.Errorf("eventfd2: %w", errno)
 	}
-	p := &poller{epfd: epfd, evfd: int(r), events: make([]syscall.EpollEvent, 128)}
+	p := &epollLoop{c: c, io: &c.loop.io, epfd: epfd, evfd: int(r), events: make([]syscall.EpollEvent, 128)}
 	ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(p.evfd)}
 	if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, p.evfd, &ev); err != nil {
 		p.closeFDs()
@@ -70,13 +70,13 @@ func newPoller(c *Context) (*poller, error) {
 	return p, nil
 }
 
-func (p *poller) closeFDs() {
+func (p *epollLoop) closeFDs() {
 	syscall.Close(p.epfd)
 	syscall.Close(p.evfd)
 }
 
 // poke wakes a loop sleeping in epoll_wait (goroutine-safe).
-func (p *poller) poke() {
+func (p *epollLoop) poke() {
 	one := [8]byte{1}
 	_, _ = syscall.Write(p.evfd, one[:])
 }
@@ -84,13 +84,13 @@ func (p *poller) poke() {
 // wait is the loop's sleep: epoll_wait until a socket is ready, work is
 // posted or the next sul is due (never sleeping when busy), then the ready
 // sockets are serviced, on the loop.
-func (p *poller) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool, work func() bool) {
+func (p *epollLoop) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool) {
 	timeout := 0
 	if !busy {
 		l.beginSleep()
 		// Checked after announcing the sleep: a goroutine that posted
 		// before it is seen here, one that posts after it pokes.
-		if !work() {
+		if !l.work() {
 			timeout = -1
 			if hasTimer {
 				timeout = int((sleep + time.Millisecond - 1) / time.Millisecond)
@@ -115,91 +115,107 @@ func (p *poller) wait(l *loop, busy bool, sleep time.Duration, hasTimer bool, wo
 		}
 		// A connection closed earlier in this batch is gone from byFD
 		// (its descriptor cannot be watched again before the next wait).
-		var w *wsConn
-		if fd < len(p.byFD) {
-			w = p.byFD[fd]
-		}
-		switch {
-		case w == nil:
-		case w.fc != nil:
-			w.fastEvent(ev.Events)
-		default:
-			w.readable()
+		if fd < len(p.byFD) && p.byFD[fd] != nil {
+			p.byFD[fd].pollEvent(ev.Events)
 		}
 	}
 }
 
-func (p *poller) ctl(op int, w *wsConn, events uint32) error {
-	ev := syscall.EpollEvent{Events: events, Fd: w.fd}
-	return syscall.EpollCtl(p.epfd, op, int(w.fd), &ev)
+func (p *epollLoop) kind() EventLoop { return EventLoopEpoll }
+
+func (p *epollLoop) ctl(op int, h pollable, events uint32) error {
+	fd := h.pollFD()
+	ev := syscall.EpollEvent{Events: events, Fd: int32(fd)}
+	return syscall.EpollCtl(p.epfd, op, fd, &ev)
 }
 
-// add registers w: a loop connection with the events it wants, a read
-// cycle connection armed for one readiness event.
-func (p *poller) add(w *wsConn) error {
-	events := uint32(pollEvents)
-	if w.fc != nil {
-		events = w.fastEvents()
+// add registers h with the events it wants.
+func (p *epollLoop) add(h pollable, events uint32) error {
+	if err := p.ctl(syscall.EPOLL_CTL_ADD, h, events); err != nil {
+		if err != syscall.EPERM {
+			return fmt.Errorf("epoll_ctl add: %w", err)
+		}
+		// A regular file: epoll refuses it, poll() calls it always
+		// ready. The runtime's poller's watch does what poll() does.
+		w, err := newFDWatch(p.c, h, events)
+		if err != nil {
+			return err
+		}
+		if p.unpolled == nil {
+			p.unpolled = map[pollable]*fdWatch{}
+		}
+		p.unpolled[h] = w
+		return nil
 	}
-	if err := p.ctl(syscall.EPOLL_CTL_ADD, w, events); err != nil {
-		return fmt.Errorf("epoll_ctl add: %w", err)
-	}
-	for len(p.byFD) <= int(w.fd) {
+	fd := h.pollFD()
+	for len(p.byFD) <= fd {
 		p.byFD = append(p.byFD, nil)
 	}
-	p.byFD[w.fd] = w
-	w.watched, w.evMask = true, events
+	p.byFD[fd] = h
 	return nil
 }
 
-// arm waits for the next readiness event of a read cycle connection. It
-// reports false when the caller should keep reading itself (never, with
-// epoll).
-func (p *poller) arm(w *wsConn) bool {
-	if err := p.ctl(syscall.EPOLL_CTL_MOD, w, pollEvents); err != nil {
-		w.readFailed(fmt.Errorf("epoll_ctl mod: %w", err))
+// arm waits for the next readiness event of a one-shot watch. It reports
+// false when the caller should keep reading itself (never, with epoll).
+func (p *epollLoop) arm(h pollable, events uint32) bool {
+	if err := p.ctl(syscall.EPOLL_CTL_MOD, h, events); err != nil {
+		if f, ok := h.(interface{ readFailed(error) }); ok {
+			f.readFailed(fmt.Errorf("epoll_ctl mod: %w", err))
+		}
 	}
 	return true
 }
 
-// modify changes what a loop connection is watched for.
-func (p *poller) modify(w *wsConn, events uint32) error {
-	return p.ctl(syscall.EPOLL_CTL_MOD, w, events)
+// modify changes what h is watched for.
+func (p *epollLoop) modify(h pollable, events uint32) error {
+	if w := p.unpolled[h]; w != nil {
+		w.set(events)
+		return nil
+	}
+	return p.ctl(syscall.EPOLL_CTL_MOD, h, events)
 }
 
-// remove forgets w; call it before closing the socket so the descriptor is
-// never watched after the kernel reuses it. If the number already belongs
-// to another connection (this one's socket was closed behind the loop's
-// back), that one's watch is left alone.
-func (p *poller) remove(w *wsConn) {
-	if !w.watched {
+// remove forgets h; call it before closing the descriptor so it is never
+// watched after the kernel reuses the number. If the number already
+// belongs to another pollable (this one's descriptor was closed behind the
+// loop's back), that one's watch is left alone.
+func (p *epollLoop) remove(h pollable) {
+	if w := p.unpolled[h]; w != nil {
+		w.stop()
+		delete(p.unpolled, h)
 		return
 	}
-	w.watched = false
-	if int(w.fd) >= len(p.byFD) || p.byFD[w.fd] != w {
+	fd := h.pollFD()
+	if fd < 0 || fd >= len(p.byFD) || p.byFD[fd] != h {
 		return
 	}
-	p.byFD[w.fd] = nil
+	p.byFD[fd] = nil
 	ev := syscall.EpollEvent{}
-	_ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, int(w.fd), &ev)
+	_ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, fd, &ev)
 }
 
 // close ends the poller at context teardown; sockets of loop connections
 // still finishing their close handshake are closed now.
-func (p *poller) close() {
+func (p *epollLoop) close() {
 	if p.helper != nil {
 		p.helper.stop()
 	}
-	for _, w := range p.byFD {
-		if w != nil && w.fc != nil {
-			w.closeFD()
+	for _, h := range p.byFD {
+		if tc, ok := h.(teardownCloser); ok {
+			tc.closeAtTeardown()
 		}
+	}
+	for h, w := range p.unpolled {
+		if tc, ok := h.(teardownCloser); ok {
+			tc.closeAtTeardown()
+		}
+		w.stop()
 	}
 	p.closeFDs()
 }
 
 // beginPass starts the loop's writeable pass (see endPass).
-func (p *poller) beginPass() { p.deferring = true }
+func (p *epollLoop) beginPass() { p.io.deferring = true }
 
 // endPass writes what the pass's callbacks wrote. A write(2) on a socket
 // costs far more than everything else the loop does for a message (on
@@ -208,9 +224,9 @@ func (p *poller) beginPass() { p.deferring = true }
 // core meanwhile: lws's writes, without the loop doing them one by one.
 // Each connection's bytes still leave in order, from one goroutine at a
 // time, and all of this is over before the loop goes on.
-func (p *poller) endPass() {
-	p.deferring = false
-	list := p.pass
+func (p *epollLoop) endPass() {
+	p.io.deferring = false
+	list := p.io.pass
 	if len(list) == 0 {
 		return
 	}
@@ -227,7 +243,7 @@ func (p *poller) endPass() {
 		f.flushed()
 	}
 	clear(list)
-	p.pass = list[:0]
+	p.io.pass = list[:0]
 }
 
 // passBatch is one pass's writes, claimed one connection at a time by the

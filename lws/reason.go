@@ -48,8 +48,16 @@ const (
 	ReasonRawClose                 Reason = 60   // LWS_CALLBACK_RAW_CLOSE
 	ReasonRawWriteable             Reason = 61   // LWS_CALLBACK_RAW_WRITEABLE
 	ReasonRawAdopt                 Reason = 62   // LWS_CALLBACK_RAW_ADOPT
+	ReasonRawAdoptFile             Reason = 63   // LWS_CALLBACK_RAW_ADOPT_FILE: a file (pipe, tty, ...) was adopted
+	ReasonRawRxFile                Reason = 64   // LWS_CALLBACK_RAW_RX_FILE: the file has something to read; the protocol reads it (Conn.Descriptor)
+	ReasonRawWriteableFile         Reason = 65   // LWS_CALLBACK_RAW_WRITEABLE_FILE
+	ReasonRawCloseFile             Reason = 66   // LWS_CALLBACK_RAW_CLOSE_FILE
 	ReasonEventWaitCancelled       Reason = 71   // LWS_CALLBACK_EVENT_WAIT_CANCELLED: lws_cancel_service woke the loop
 	ReasonTimer                    Reason = 73   // LWS_CALLBACK_TIMER: the per-connection timer fired
+	ReasonRawSktBindProtocol       Reason = 81   // LWS_CALLBACK_RAW_SKT_BIND_PROTOCOL
+	ReasonRawSktDropProtocol       Reason = 82   // LWS_CALLBACK_RAW_SKT_DROP_PROTOCOL
+	ReasonRawFileBindProtocol      Reason = 83   // LWS_CALLBACK_RAW_FILE_BIND_PROTOCOL
+	ReasonRawFileDropProtocol      Reason = 84   // LWS_CALLBACK_RAW_FILE_DROP_PROTOCOL
 	ReasonClientClosed             Reason = 75   // LWS_CALLBACK_CLIENT_CLOSED
 	ReasonWSServerBindProtocol     Reason = 77   // LWS_CALLBACK_WS_SERVER_BIND_PROTOCOL
 	ReasonWSServerDropProtocol     Reason = 78   // LWS_CALLBACK_WS_SERVER_DROP_PROTOCOL
@@ -77,7 +85,11 @@ var reasonNames = map[Reason]string{
 	ReasonHTTPBindProtocol: "HTTP_BIND_PROTOCOL", ReasonHTTPDropProtocol: "HTTP_DROP_PROTOCOL",
 	ReasonAddHeaders: "ADD_HEADERS", ReasonClientHTTPWriteable: "CLIENT_HTTP_WRITEABLE", ReasonRawRx: "RAW_RX",
 	ReasonRawClose: "RAW_CLOSE", ReasonRawWriteable: "RAW_WRITEABLE", ReasonRawAdopt: "RAW_ADOPT",
-	ReasonEventWaitCancelled: "EVENT_WAIT_CANCELLED", ReasonTimer: "TIMER", ReasonClientClosed: "CLIENT_CLOSED",
+	ReasonRawAdoptFile: "RAW_ADOPT_FILE", ReasonRawRxFile: "RAW_RX_FILE", ReasonRawWriteableFile: "RAW_WRITEABLE_FILE",
+	ReasonRawCloseFile: "RAW_CLOSE_FILE", ReasonRawSktBindProtocol: "RAW_SKT_BIND_PROTOCOL",
+	ReasonRawSktDropProtocol: "RAW_SKT_DROP_PROTOCOL", ReasonRawFileBindProtocol: "RAW_FILE_BIND_PROTOCOL",
+	ReasonRawFileDropProtocol: "RAW_FILE_DROP_PROTOCOL",
+	ReasonEventWaitCancelled:  "EVENT_WAIT_CANCELLED", ReasonTimer: "TIMER", ReasonClientClosed: "CLIENT_CLOSED",
 	ReasonWSServerBindProtocol: "WS_SERVER_BIND_PROTOCOL", ReasonWSServerDropProtocol: "WS_SERVER_DROP_PROTOCOL",
 	ReasonHTTPConfirmUpgrade: "HTTP_CONFIRM_UPGRADE", ReasonRawConnected: "RAW_CONNECTED",
 	ReasonClientHTTPRedirect: "CLIENT_HTTP_REDIRECT", ReasonUser: "USER",
@@ -101,6 +113,7 @@ const (
 	WriteBinary                  WriteProtocol = 1    // LWS_WRITE_BINARY: ws binary (first fragment of a message)
 	WriteContinuation            WriteProtocol = 2    // LWS_WRITE_CONTINUATION: next fragment of a ws message
 	WriteHTTP                    WriteProtocol = 3    // LWS_WRITE_HTTP: HTTP body, more follows
+	WriteRaw                     WriteProtocol = 3    // LWS_WRITE_RAW (= LWS_WRITE_HTTP): bytes as they are, on a raw connection
 	WritePing                    WriteProtocol = 5    // LWS_WRITE_PING
 	WritePong                    WriteProtocol = 6    // LWS_WRITE_PONG
 	WriteHTTPFinal               WriteProtocol = 7    // LWS_WRITE_HTTP_FINAL: last piece of the HTTP body

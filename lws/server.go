@@ -28,6 +28,7 @@ type listener struct {
 	srv    *http.Server
 	h2     *h2Server // HTTP/2, when the listener speaks it (h2front.go)
 	tls    bool
+	raw    *net.TCPListener // a raw-only listener: accepted sockets are adopted (raw_listen.go)
 	served chan struct{}
 	// draining: the listening socket is closed (Context.Deprecate) while
 	// the connections it accepted go on.
@@ -65,6 +66,16 @@ func (c *Context) bind(vh *Vhost) error {
 	addr = net.JoinHostPort(vh.info.Interface, strconv.Itoa(vh.port))
 	l := &listener{ctx: c, addr: addr, tls: vh.info.TLS.enabled(), vhosts: []*Vhost{vh}, served: make(chan struct{})}
 	vh.ln = l
+	if vh.info.Options&OptionAdoptApplyListenAcceptConfig != 0 {
+		if l.tls {
+			ln.Close()
+			return fmt.Errorf("listen on %s: TLS on a raw listener is not supported yet", addr)
+		}
+		l.raw = ln.(*net.TCPListener)
+		c.listeners[addr] = l
+		go l.serveRaw()
+		return nil
+	}
 	keepalive := vh.info.KeepaliveTimeout
 	if keepalive == 0 {
 		keepalive = 5 * time.Second
@@ -150,6 +161,10 @@ func (l *listener) remove(vh *Vhost) {
 // accepted go on, and HTTP keep-alive ends after each one's current request.
 func (l *listener) stopAccepting() {
 	l.draining.Store(true)
+	if l.raw != nil {
+		_ = l.raw.Close()
+		return
+	}
 	l.srv.SetKeepAlivesEnabled(false)
 	if l.h2 != nil {
 		l.h2.srv.SetKeepAlivesEnabled(false)
@@ -163,6 +178,12 @@ func (l *listener) stopAccepting() {
 }
 
 func (l *listener) close() {
+	if l.raw != nil {
+		l.draining.Store(true)
+		_ = l.raw.Close()
+		<-l.served
+		return
+	}
 	_ = l.srv.Close()
 	<-l.served
 	if l.h2 != nil {

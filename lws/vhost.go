@@ -58,6 +58,12 @@ type VhostInfo struct {
 	// KeepaliveTimeout closes idle HTTP keep-alive connections (lws's
 	// keepalive_timeout); 0 means 5 s.
 	KeepaliveTimeout time.Duration
+	// ListenAcceptRole and ListenAcceptProtocol are the role (by name;
+	// empty: "raw-skt") and protocol (empty: the first) an accepted
+	// socket is bound to under OptionAdoptApplyListenAcceptConfig (lws's
+	// listen_accept_role, listen_accept_protocol).
+	ListenAcceptRole     string
+	ListenAcceptProtocol string
 	// Finalize is called on the loop once the vhost is destroyed (lws's
 	// finalize callback).
 	Finalize func(*Vhost)

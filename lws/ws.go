@@ -385,7 +385,13 @@ func (w *wsConn) establish() {
 // readiness event will announce either.
 func (w *wsConn) watch() {
 	c := w.c
-	if err := c.ctx.poll.add(w); err != nil {
+	events := uint32(pollEvents)
+	if w.fc != nil {
+		events = w.fastEvents()
+	}
+	w.watched, w.evMask = true, events
+	if err := c.ctx.poll.add(w, events); err != nil {
+		w.watched = false
 		c.ctx.log.Error("ws connection not watched", "peer", c.peer, "err", err)
 		c.closeNow(closeReasonPeer)
 		return
@@ -400,6 +406,36 @@ func (w *wsConn) watch() {
 	if w.fc != nil {
 		w.rxPending()
 	}
+}
+
+// pollFD is the socket the event loop watches.
+func (w *wsConn) pollFD() int { return int(w.fd) }
+
+// pollEvent is the ws role's handle_POLLIN / handle_POLLOUT: a loop-owned
+// socket is serviced right here; otherwise a read cycle starts.
+func (w *wsConn) pollEvent(ev uint32) {
+	if w.fc != nil {
+		w.fastEvent(ev)
+		return
+	}
+	w.readable()
+}
+
+// closeAtTeardown closes a loop-owned socket still in its close handshake
+// when the context goes.
+func (w *wsConn) closeAtTeardown() {
+	if w.fc != nil {
+		w.closeFD()
+	}
+}
+
+// unwatch takes the connection off the event loop.
+func (w *wsConn) unwatch() {
+	if !w.watched {
+		return
+	}
+	w.watched = false
+	w.c.ctx.poll.remove(w)
 }
 
 // readable is called by the poller when the socket has data.
@@ -440,7 +476,7 @@ func (w *wsConn) readCycle() {
 		}
 		_ = w.nc.SetReadDeadline(time.Time{})
 		w.endCycle(false)
-		if !w.c.ctx.poll.arm(w) {
+		if !w.c.ctx.poll.arm(w, pollEvents) {
 			w.readable() // no poller on this platform: keep reading
 		}
 		return
@@ -960,7 +996,7 @@ func (w *wsConn) shutdown(c *Conn, why closeWhy) {
 	}
 	w.wakeReaderLocked()
 	w.mu.Unlock()
-	c.ctx.poll.remove(w)
+	w.unwatch()
 	if w.ws == nil {
 		return
 	}
@@ -989,7 +1025,11 @@ func (w *wsConn) sayGoodbye(c *Conn, why closeWhy) {
 			status = websocket.CloseNormalClosure
 		}
 	}
-	_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(status, c.closeText), time.Now().Add(closeAckTime))
+	text := ""
+	if c.closeText != nil {
+		text = *c.closeText
+	}
+	_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(status, text), time.Now().Add(closeAckTime))
 }
 
 // frameLeft runs once our close frame has left: lws's close handshake.

@@ -121,11 +121,11 @@ func (f *fdConn) Write(p []byte) (int, error) {
 		f.out = append(f.out, p...)
 		return len(p), nil
 	}
-	if f.w.c.ctx.poll.deferring {
+	if f.w.c.ctx.loop.io.deferring {
 		// In the writeable pass: written with the pass's other writes
 		// when it ends (poller.endPass), possibly on another core.
 		f.out = append(f.out, p...)
-		f.w.c.ctx.poll.pass = append(f.w.c.ctx.poll.pass, f)
+		f.w.c.ctx.loop.io.pass = append(f.w.c.ctx.loop.io.pass, f)
 		return len(p), nil
 	}
 	n, err := writeFD(f.fdi(), p)
@@ -358,7 +358,7 @@ func (w *wsConn) fastRead() {
 		w.updateEvents()
 		return
 	}
-	p := w.c.ctx.poll
+	p := &w.c.ctx.loop.io
 	rx := p.rxBuffer()
 	n, err := readFD(f.fdi(), rx)
 	if err == syscall.EAGAIN {
@@ -564,7 +564,7 @@ func (w *wsConn) rxHeld() bool {
 func (w *wsConn) streamPayload() error {
 	f := w.fc
 	size := w.c.proto.rxBufferSize()
-	piece, _ := w.c.ctx.poll.pieces(size)
+	piece, _ := w.c.ctx.loop.io.pieces(size)
 	for !w.c.closed && w.payloadLeft > 0 && len(f.in) > int(w.hdrLeft) {
 		n := int(min(w.payloadLeft, int64(size), int64(len(f.in)-int(w.hdrLeft))))
 		f.allow = int32(n) + int32(w.hdrLeft)
@@ -730,7 +730,7 @@ func (w *wsConn) pumpWhole() bool {
 		}
 		m.ahead, m.last = p, last
 	}
-	piece, _ := c.ctx.poll.pieces(size)
+	piece, _ := c.ctx.loop.io.pieces(size)
 	for done := 0; ; {
 		cur := piece[:copy(piece, m.ahead)]
 		final := m.last
@@ -898,7 +898,7 @@ func (w *wsConn) flushedClosing() {
 // drainClosing reads and drops what a closing connection's peer sends
 // until its end.
 func (w *wsConn) drainClosing() {
-	n, err := readFD(int(w.fd), w.c.ctx.poll.rxBuffer())
+	n, err := readFD(int(w.fd), w.c.ctx.loop.io.rxBuffer())
 	if err == syscall.EAGAIN {
 		return
 	}
@@ -924,27 +924,10 @@ func (w *wsConn) closeFD() {
 	if w.stall != nil {
 		ctx.CancelSul(w.stall)
 	}
-	ctx.poll.remove(w)
+	w.unwatch()
 	_ = syscall.Close(int(w.fd))
 	w.fd = -1
 	w.fc.in, w.fc.buf, w.fc.out = nil, nil, nil
-}
-
-// rxBuffer is the loop's one read buffer (lws's pt->serv_buf).
-func (p *poller) rxBuffer() []byte {
-	if p.rx == nil {
-		p.rx = make([]byte, 64<<10)
-	}
-	return p.rx
-}
-
-// pieces returns the loop's two receive pieces of at least size bytes:
-// what ReasonReceive carries is valid only during the callback, as in lws.
-func (p *poller) pieces(size int) ([]byte, []byte) {
-	if cap(p.pieceA) < size {
-		p.pieceA, p.pieceB = make([]byte, size), make([]byte, size)
-	}
-	return p.pieceA[:size], p.pieceB[:size]
 }
 
 // loopClients: plain ws client sockets are loop-owned too.

@@ -19,13 +19,18 @@ type fdConn struct {
 func takeFD(*net.TCPConn) (int, error) { return -1, errors.ErrUnsupported }
 
 func (f *fdConn) busy() bool                   { return false }
+func (f *fdConn) flushNow()                    {}
+func (f *fdConn) flushed()                     {}
 func (f *fdConn) noteDeflate(http.Header)      {}
 func (f *fdConn) closeUnwatched()              {}
 func (w *wsConn) shutdownFast(*Conn, closeWhy) {}
 func (w *wsConn) setRxPausedFast(bool)         {}
 
-func (w *wsConn) flushOut()  {}
-func (w *wsConn) rxPending() {}
+func (w *wsConn) flushOut()          {}
+func (w *wsConn) fastEvent(uint32)   {}
+func (w *wsConn) fastEvents() uint32 { return 0 }
+func (w *wsConn) closeFD()           {}
+func (w *wsConn) rxPending()         {}
 
 // loopClients: without epoll, clients read on their own goroutine.
 const loopClients = false

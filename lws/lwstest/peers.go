@@ -15,6 +15,10 @@ import (
 // installHint says which Debian package brings a peer.
 var installHint = map[string]string{
 	"curl":        "curl",
+	"nc":          "netcat-openbsd",
+	"sshd":        "openssh-server",
+	"ssh":         "openssh-client",
+	"ssh-keygen":  "openssh-client",
 	"chromium":    "chromium",
 	"nghttp":      "nghttp2-client",
 	"wrk":         "wrk",

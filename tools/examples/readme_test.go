@@ -213,6 +213,9 @@ func runTranscript(t *testing.T, block []command, name string) {
 		if strings.Contains(line, "curl ") {
 			lwstest.RequirePeer(t, "curl")
 		}
+		if strings.Contains(line, "nc ") {
+			lwstest.RequirePeer(t, "nc")
+		}
 		r := &running{done: make(chan struct{}), advancedAt: -1, interruptedAt: -1}
 		r.cmd = exec.Command("sh", "-c", line)
 		r.cmd.Dir = root
