@@ -624,8 +624,9 @@ func (w *wsConn) handOver(h frameHdr) {
 		if len(f.in) < size {
 			return
 		}
+	} else {
+		w.writeWanted() // a refused frame: the replies before it first
 	}
-	w.writeWanted()
 	f.allow = int32(size)
 	var err error
 	if w.msgR != nil {
@@ -652,7 +653,7 @@ func (w *wsConn) protocolError(why string) {
 }
 
 // writeWanted runs the writeable callbacks the protocol asked for before
-// a frame that ends the connection (a bad one, or a close) is answered:
+// a bad frame that ends the connection is answered with close 1002:
 // what it meant to send in reply to the messages before that frame goes
 // out ahead of the close frame, as it would have had the frames arrived in
 // separate reads. It stops once output is pending (what is queued leaves
