@@ -11,7 +11,7 @@ import (
 
 	"github.com/lws-go/lws-go/lws"
 	"github.com/lws-go/lws-go/lws/logs"
-	"golang.org/x/sys/unix"
+	"github.com/lws-go/lws-go/lws/tty"
 )
 
 // serialVhd is the per-vhost data: the tty's connection and the timer
@@ -40,7 +40,7 @@ func callbackRawTest(c *lws.Conn, reason lws.Reason, _ any, _ []byte) error {
 		// Enforce a suitable tty state: 115200 8N1, raw (no line
 		// editing, echo, signals or translations), a read returns as
 		// soon as one byte is there.
-		if err := rawMode(fd); err != nil {
+		if err := tty.MakeRaw(fd, 115200); err != nil { // lws: tcsetattr, 115200 8N1 raw
 			syscall.Close(fd)
 			return fmt.Errorf("%s: %w", path, err)
 		}
@@ -89,25 +89,6 @@ func (v *serialVhd) every2s(s *lws.Sul) {
 	}
 	v.conn.CallbackOnWritable()
 	v.conn.Context().Schedule(s, 2*time.Second, v.every2s)
-}
-
-// rawMode sets 115200 8N1 raw mode, as lws's example does with termios.
-func rawMode(fd int) error {
-	t, err := unix.IoctlGetTermios(fd, getTermios)
-	if err != nil {
-		return fmt.Errorf("not a tty: %w", err)
-	}
-	t.Lflag &^= unix.ISIG | unix.ICANON | unix.IEXTEN | unix.ECHO | unix.ECHOE | unix.ECHOK | unix.ECHONL | unix.ECHOCTL | unix.ECHOKE
-	t.Iflag &^= unix.INLCR | unix.IGNBRK | unix.IGNPAR | unix.IGNCR | unix.ICRNL | unix.IMAXBEL | unix.IXON | unix.IXOFF | unix.IXANY | unix.ISTRIP | unix.PARMRK
-	t.Oflag = 0
-	t.Cflag &^= unix.CSIZE | unix.CSTOPB | unix.PARENB | unix.CRTSCTS
-	t.Cflag |= unix.CS8 | unix.CREAD | unix.CLOCAL
-	t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
-	setSpeed(t, 115200)
-	if err := unix.IoctlSetTermios(fd, setTermios, t); err != nil {
-		return fmt.Errorf("set raw mode: %w", err)
-	}
-	return nil
 }
 
 // ProtocolRawTest is the protocol table entry.
